@@ -1,0 +1,73 @@
+import AiopsCore
+import ArgumentParser
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The entry point. Parses the command line and maps every failure to one message on stderr and
+/// a documented exit code (README, "Exit codes"): usage errors exit 2, not ArgumentParser's 64.
+public enum AiopsMain {
+    public static func run() async -> Never {
+        let code: AiopsExitCode
+        do {
+            var command = try AiopsCommand.parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+            code = .success
+        } catch let error as AiopsError {
+            printError(error.message, hint: error.hint)
+            code = error.exitCode
+        } catch {
+            code = reportParserError(error)
+        }
+        exit(code.rawValue)
+    }
+
+    private static func reportParserError(_ error: Error) -> AiopsExitCode {
+        let parserCode = AiopsCommand.exitCode(for: error)
+        let message = AiopsCommand.fullMessage(for: error)
+        if parserCode == .success {  // --help, --version
+            print(message)
+            return .success
+        }
+        writeStandardError(message.hasSuffix("\n") ? message : message + "\n")
+        if parserCode == .validationFailure { return .usage }
+        return AiopsExitCode(rawValue: parserCode.rawValue) ?? .failure
+    }
+}
+
+func printError(_ message: String, hint: String? = nil) {
+    var text = "aiops: \(message)\n"
+    if let hint { text += "  hint: \(hint)\n" }
+    writeStandardError(text)
+}
+
+func writeStandardError(_ text: String) {
+    var bytes = Array(text.utf8)
+    bytes.withUnsafeMutableBytes { raw in
+        var offset = 0
+        while offset < raw.count {
+            let written = write(2, raw.baseAddress! + offset, raw.count - offset)
+            if written <= 0 { return }
+            offset += written
+        }
+    }
+}
+
+/// `aiops`: the root command.
+struct AiopsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "aiops",
+        abstract: "Why a process died, why a service restarts, what a process is doing — from kernel truth.",
+        discussion: """
+            Exit codes: 0 success, 1 failure, 2 usage error, 66 no such target (PID, unit),
+            69 not supported on this host, 70 internal error, 77 permission denied.
+            """,
+        version: "0.1.0",
+        subcommands: [TraceCommand.self, DoctorCommand.self]
+    )
+}

@@ -1,0 +1,99 @@
+import AiopsCore
+import AiopsRender
+import AiopsTrace
+
+/// What a trace saw and what it may have missed: printed at the end of every session.
+struct TraceSummary {
+    var backend: EventSource
+    var seconds: Double
+    var shown: [LifecycleEventKind: UInt64]
+    var statistics: SourceStatistics
+    var tableEvictions: UInt64
+    var duplicateExits: UInt64
+    var limitations: [String]
+
+    /// Nothing was lost anywhere between the kernel and the output.
+    var isComplete: Bool {
+        statistics.totalKernelDropped == 0 && statistics.kernelOverruns == 0 && statistics.streamDropped == 0
+            && statistics.malformed == 0
+    }
+
+    func json() -> [UInt8] {
+        var json = JSONWriter()
+        json.beginObject()
+        json.key("event")
+        json.string("summary")
+        json.key("backend")
+        json.string(backend.rawValue)
+        json.key("duration_s")
+        json.number(seconds, digits: 3)
+        json.key("events")
+        writeCounts(shown, into: &json)
+        json.key("seen")
+        writeCounts(statistics.received, into: &json)
+        json.key("kernel_dropped")
+        json.integer(statistics.totalKernelDropped)
+        json.key("kernel_dropped_by_event")
+        writeCounts(statistics.kernelDropped, into: &json)
+        json.key("kernel_overruns")
+        json.integer(statistics.kernelOverruns)
+        json.key("stream_dropped")
+        json.integer(statistics.streamDropped)
+        json.key("malformed")
+        json.integer(statistics.malformed)
+        json.key("table_evictions")
+        json.integer(tableEvictions)
+        json.key("complete")
+        json.bool(isComplete)
+        json.key("limitations")
+        json.beginArray()
+        for limitation in limitations { json.string(limitation) }
+        json.endArray()
+        json.endObject()
+        return json.bytes
+    }
+
+    func lines(style: TerminalStyle) -> [String] {
+        let kinds = LifecycleEventKind.allCases
+        let shownText = kinds.map { "\(shown[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", ")
+        var lines = [
+            style.paint("── summary " + String(repeating: "─", count: 60), .bold),
+            "backend \(backend.rawValue), \(DurationText.format(seconds: seconds)); shown: \(shownText) "
+                + "(of \(statistics.totalReceived) events seen)",
+        ]
+        if isComplete {
+            lines.append("lost: none (kernel drops 0, queue drops 0)")
+        } else {
+            var losses: [String] = []
+            for kind in kinds where (statistics.kernelDropped[kind] ?? 0) > 0 {
+                losses.append("\(statistics.kernelDropped[kind]!) \(kind.rawValue) in the kernel (ring buffer full)")
+            }
+            if statistics.kernelOverruns > 0 {
+                losses.append("\(statistics.kernelOverruns) netlink overruns (each loses an unknown number of events)")
+            }
+            if statistics.streamDropped > 0 { losses.append("\(statistics.streamDropped) in the queue (consumer too slow)") }
+            if statistics.malformed > 0 { losses.append("\(statistics.malformed) malformed records") }
+            lines.append(style.paint("lost: " + losses.joined(separator: "; "), .red))
+            if statistics.totalKernelDropped > 0 { lines.append("hint: a larger --ring-size keeps more in a burst") }
+        }
+        if tableEvictions > 0 {
+            lines.append("process table full: \(tableEvictions) records evicted (their exits show less detail)")
+        }
+        for limitation in limitations { lines.append("cannot see: \(limitation)") }
+        return lines
+    }
+
+    private func writeCounts(_ counts: [LifecycleEventKind: UInt64], into json: inout JSONWriter) {
+        json.beginObject()
+        for kind in LifecycleEventKind.allCases {
+            switch kind {
+            case .exec: json.key("exec")
+            case .fork: json.key("fork")
+            case .exit: json.key("exit")
+            case .signal: json.key("signal")
+            }
+            json.integer(counts[kind] ?? 0)
+        }
+        json.endObject()
+    }
+}

@@ -1,0 +1,217 @@
+import AiopsCore
+import CAiopsBPF
+import Synchronization
+
+/// Lifecycle events from the BPF programs in bpf/lifecycle.bpf.c, drained from the ring buffer
+/// on a dedicated thread.
+public final class BPFLifecycleSource: LifecycleSource, @unchecked Sendable {
+    public struct Configuration: Sendable {
+        /// Ring buffer size; a power of two. 4 MiB holds more than a second of the fastest
+        /// process storm these machines can produce.
+        public var ringBytes: UInt32 = 4 << 20
+        /// The programs wake the reader only past this fill level; below it the reader polls.
+        /// Waking per record costs 5–10 µs per event; polling costs nothing per event.
+        public var wakeupBytes: UInt32 = 512 << 10
+        /// How long the reader sleeps between drains when nobody wakes it (latency of output).
+        public var pollIntervalMilliseconds: Int32 = 100
+        public var emitThreads = false
+        public var emitSIGCHLD = false
+        /// Events allowed to wait between the reader and the consumer before batches are dropped.
+        public var queueCapacity = 250_000
+
+        public init() {}
+    }
+
+    public let backend = EventSource.bpf
+    public var limitations: [String] { [] }
+    /// Which exit program the kernel got: "group_dead" (exact) or "signal_live" (older kernels).
+    public let exitVariant: String
+
+    private let configuration: Configuration
+    private let tracer: Mutex<OpaquePointer?>
+    private let drain: Drain
+    private let queue: EventQueue
+    private let stopRequested = Atomic<Bool>(false)
+    private let started = Atomic<Bool>(false)
+    private let finalKernelDrops = Mutex<[LifecycleEventKind: UInt64]?>(nil)
+
+    /// Loads and attaches the programs: events are recorded from the moment this returns.
+    public init(configuration: Configuration = Configuration()) throws(AiopsError) {
+        self.configuration = configuration
+        self.queue = EventQueue(capacity: configuration.queueCapacity)
+        self.drain = Drain()
+
+        var config = aiops_bpf_config(
+            ring_bytes: configuration.ringBytes, wakeup_bytes: configuration.wakeupBytes,
+            emit_threads: configuration.emitThreads, emit_sigchld: configuration.emitSIGCHLD)
+        var handle: OpaquePointer?
+        var error = aiops_bpf_error()
+        let context = Unmanaged.passUnretained(drain).toOpaque()
+        let result = aiops_bpf_tracer_open(&config, onRecord, context, &handle, &error)
+        guard result == 0, let handle else { throw BPFLoadError(error).asAiopsError }
+        self.exitVariant = String(cString: aiops_bpf_tracer_exit_variant(handle))
+        self.tracer = Mutex(handle)
+    }
+
+    deinit {
+        // Only reached without start() or after the reader closed the tracer.
+        tracer.withLock { handle in
+            if let handle { aiops_bpf_tracer_close(handle) }
+            handle = nil
+        }
+    }
+
+    public func start() -> EventBatches {
+        precondition(!started.exchange(true, ordering: .relaxed), "start() called twice")
+        let batches = queue.batches
+        startBackgroundThread(named: "aiops-bpf-drain") { [self] in
+            runDrainLoop()
+        }
+        return batches
+    }
+
+    public func stop() {
+        stopRequested.store(true, ordering: .relaxed)
+    }
+
+    public func statistics() -> SourceStatistics {
+        var statistics = SourceStatistics()
+        statistics.received = drain.received
+        statistics.malformed = drain.malformed
+        statistics.streamDropped = queue.dropped
+        statistics.kernelDropped = finalKernelDrops.withLock { $0 } ?? readKernelDrops()
+        return statistics
+    }
+
+    private func runDrainLoop() {
+        while true {
+            let stopping = stopRequested.load(ordering: .relaxed)
+            // A final drain after the stop request: nothing the kernel queued is left behind.
+            let timeout = stopping ? 0 : configuration.pollIntervalMilliseconds
+            let polled = tracer.withLock { handle in handle.map { aiops_bpf_tracer_poll($0, timeout) } ?? 0 }
+            if polled < 0 { drain.pollErrors += 1 }
+            queue.push(drain.takeBatch())
+            if stopping { break }
+        }
+        let drops = readKernelDrops()
+        finalKernelDrops.withLock { $0 = drops }
+        tracer.withLock { handle in
+            if let handle { aiops_bpf_tracer_close(handle) }
+            handle = nil
+        }
+        queue.finish()
+    }
+
+    private func readKernelDrops() -> [LifecycleEventKind: UInt64] {
+        tracer.withLock { handle -> [LifecycleEventKind: UInt64] in
+            guard let handle else { return [:] }
+            var counts = [UInt64](repeating: 0, count: Int(AIOPS_EVENT_KIND_MAX.rawValue))
+            let result = counts.withUnsafeMutableBufferPointer { aiops_bpf_tracer_drops(handle, $0.baseAddress) }
+            guard result == 0 else { return [:] }
+            var drops: [LifecycleEventKind: UInt64] = [:]
+            for (index, count) in counts.enumerated() {
+                if let kind = LifecycleEventKind(bpfKind: UInt32(index)) { drops[kind] = count }
+            }
+            return drops
+        }
+    }
+}
+
+/// Decoding state owned by the reader thread; the counters are read from other threads.
+private final class Drain: @unchecked Sendable {
+    private var batch: [LifecycleEvent] = []
+    private let counts = Mutex<(received: [LifecycleEventKind: UInt64], malformed: UInt64)>(([:], 0))
+    var pollErrors = 0
+
+    func receive(_ data: UnsafeRawPointer, size: Int) {
+        if let event = BPFRecordDecoder.decode(data, size: size) {
+            batch.append(event)
+        } else {
+            counts.withLock { $0.malformed += 1 }
+        }
+    }
+
+    func takeBatch() -> [LifecycleEvent] {
+        let taken = batch
+        batch = []
+        batch.reserveCapacity(taken.count)
+        if !taken.isEmpty {
+            counts.withLock { state in
+                for event in taken { state.received[event.kind, default: 0] += 1 }
+            }
+        }
+        return taken
+    }
+
+    var received: [LifecycleEventKind: UInt64] { counts.withLock { $0.received } }
+    var malformed: UInt64 { counts.withLock { $0.malformed } }
+}
+
+/// Called by libbpf for each record, on the reader thread inside aiops_bpf_tracer_poll.
+private let onRecord: aiops_bpf_event_fn = { context, data, size in
+    guard let context, let data else { return 0 }
+    Unmanaged<Drain>.fromOpaque(context).takeUnretainedValue().receive(data, size: size)
+    return 0
+}
+
+/// A load failure, classified by the C loader, turned into a message an operator can act on.
+struct BPFLoadError {
+    let kind: UInt32
+    let errorNumber: Int32
+    let step: String
+    let firstMessage: String
+    let lastMessage: String
+
+    init(_ error: aiops_bpf_error) {
+        var copy = error
+        kind = UInt32(error.kind)
+        errorNumber = error.error_number
+        step = withUnsafeBytes(of: &copy.step) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+        firstMessage = withUnsafeBytes(of: &copy.first_message) {
+            String(cString: $0.bindMemory(to: CChar.self).baseAddress!)
+        }
+        lastMessage = withUnsafeBytes(of: &copy.last_message) {
+            String(cString: $0.bindMemory(to: CChar.self).baseAddress!)
+        }
+    }
+
+    var libbpfDetail: String {
+        let messages = [firstMessage, lastMessage].filter { !$0.isEmpty }
+        let unique = messages.count == 2 && messages[0] == messages[1] ? [messages[0]] : messages
+        let base = "\(step) failed (\(errnoName(errorNumber)))"
+        return unique.isEmpty ? base : base + "; libbpf: " + unique.joined(separator: " … ")
+    }
+
+    var asAiopsError: AiopsError {
+        switch kind {
+        case AIOPS_BPF_ERR_PERMISSION.rawValue:
+            return AiopsError(
+                .noPermission, "BPF tracing needs root, or CAP_BPF and CAP_PERFMON: \(libbpfDetail)",
+                hint: "run as root, or use --backend proc (the proc connector works without privileges)")
+        case AIOPS_BPF_ERR_NO_BTF.rawValue:
+            return AiopsError(
+                .unavailable,
+                "this kernel has no BTF (/sys/kernel/btf/vmlinux), which BPF tracing needs: \(libbpfDetail)",
+                hint: "use --backend proc, or a kernel built with CONFIG_DEBUG_INFO_BTF=y")
+        case AIOPS_BPF_ERR_KERNEL_TOO_OLD.rawValue:
+            return AiopsError(
+                .unavailable,
+                "this kernel lacks BPF ring buffers or BTF tracepoints (Linux 5.8 or later): \(libbpfDetail)",
+                hint: "use --backend proc")
+        case AIOPS_BPF_ERR_VERIFIER.rawValue:
+            return AiopsError(
+                .software, "the kernel's BPF verifier rejected aiops's program (a bug in aiops): \(libbpfDetail)",
+                hint: "rerun with AIOPS_BPF_DEBUG=1 for the verifier log and report it; --backend proc works meanwhile")
+        default:
+            return AiopsError(.failure, "loading the BPF programs failed: \(libbpfDetail)")
+        }
+    }
+}
+
+func errnoName(_ number: Int32) -> String {
+    let names: [Int32: String] = [
+        1: "EPERM", 2: "ENOENT", 3: "ESRCH", 7: "E2BIG", 12: "ENOMEM", 13: "EACCES", 16: "EBUSY",
+        22: "EINVAL", 95: "EOPNOTSUPP", 524: "ENOTSUPP",
+    ]
+    return names[number] ?? "errno \(number)"
+}

@@ -1,0 +1,139 @@
+import AiopsCore
+import AiopsProc
+import CAiopsLinux
+import Synchronization
+
+/// Lifecycle events from the netlink proc connector: the fallback when BPF cannot be used.
+/// Works without privileges on recent kernels. Sees forks, execs and exit codes of every
+/// process, but not signals, and reads names and argv from /proc after the fact.
+public final class ProcConnectorSource: LifecycleSource, @unchecked Sendable {
+    public struct Configuration: Sendable {
+        public var receiveBufferBytes: Int32 = 8 << 20
+        public var emitThreads = false
+        /// Longest wait for the next event, which bounds how late a stop is noticed.
+        public var readTimeoutMilliseconds: Int32 = 50
+        /// How often the /proc cross-check for unseen exits runs.
+        public var reconcileIntervalNanoseconds: UInt64 = 5_000_000_000
+        public var queueCapacity = 250_000
+        public var procfs = ProcFS()
+
+        public init() {}
+    }
+
+    public let backend = EventSource.procConnector
+    public var limitations: [String] {
+        [
+            "no signal events: who sent a kill is unknown",
+            "argv and names are read from /proc after exec: missing for processes that exit within ~1 ms",
+            "overruns lose an unknown number of events: exits are recovered by a /proc cross-check, with unknown status",
+        ]
+    }
+
+    private let configuration: Configuration
+    private let fd: Int32
+    private let queue: EventQueue
+    private let stopRequested = Atomic<Bool>(false)
+    private let counters = Mutex(SourceStatistics())
+    private let started = Atomic<Bool>(false)
+
+    /// Subscribes: events are recorded from the moment this returns.
+    public init(configuration: Configuration = Configuration()) throws(AiopsError) {
+        self.configuration = configuration
+        self.queue = EventQueue(capacity: configuration.queueCapacity)
+        let result = aiops_cn_open(configuration.receiveBufferBytes)
+        guard result >= 0 else {
+            let error = -result
+            if error == 1 || error == 13 {
+                throw AiopsError(
+                    .noPermission, "subscribing to the proc connector was refused (\(errnoName(error)))",
+                    hint: "run as root (CAP_NET_ADMIN)")
+            }
+            throw AiopsError(
+                .unavailable,
+                "the proc connector is not available (\(errnoName(error))): kernel without CONFIG_PROC_EVENTS?")
+        }
+        fd = result
+    }
+
+    deinit {
+        if !started.load(ordering: .relaxed) { aiops_cn_close(fd) }
+    }
+
+    public func start() -> EventBatches {
+        precondition(!started.exchange(true, ordering: .relaxed), "start() called twice")
+        let batches = queue.batches
+        startBackgroundThread(named: "aiops-cn-reader") { [self] in
+            runReader()
+        }
+        return batches
+    }
+
+    public func stop() {
+        stopRequested.store(true, ordering: .relaxed)
+    }
+
+    public func statistics() -> SourceStatistics {
+        var statistics = counters.withLock { $0 }
+        statistics.streamDropped = queue.dropped
+        return statistics
+    }
+
+    private func runReader() {
+        let cgroups = CgroupHierarchy(procfs: configuration.procfs)
+        var translator = ConnectorTranslator(
+            lookup: ProcLookup(procfs: configuration.procfs, cgroups: cgroups),
+            emitThreads: configuration.emitThreads, monotonicToBoot: monotonicToBootOffset())
+        translator.seed(pids: configuration.procfs.pids())
+
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        var raw = [aiops_cn_event](repeating: aiops_cn_event(), count: 256)
+        var batch: [LifecycleEvent] = []
+        var lastFlush = BootInstant.now()
+        var lastReconcile = lastFlush
+        var overrunPending = false
+
+        while true {
+            let stopping = stopRequested.load(ordering: .relaxed)
+            let length = buffer.withUnsafeMutableBytes { bytes in
+                aiops_cn_receive(fd, bytes.baseAddress, bytes.count, stopping ? 0 : configuration.readTimeoutMilliseconds)
+            }
+            if length == -105 {  // ENOBUFS: the socket buffer overflowed, events are gone
+                counters.withLock { $0.kernelOverruns += 1 }
+                overrunPending = true
+            } else if length > 0 {
+                let count = buffer.withUnsafeBytes { bytes in
+                    raw.withUnsafeMutableBufferPointer { events in
+                        aiops_cn_parse(bytes.baseAddress, Int(length), events.baseAddress, Int32(events.count))
+                    }
+                }
+                for index in 0..<Int(count) {
+                    if let event = translator.translate(raw[index]) { batch.append(event) }
+                }
+            }
+
+            let now = BootInstant.now()
+            if overrunPending || now.nanoseconds &- lastReconcile.nanoseconds >= configuration.reconcileIntervalNanoseconds {
+                batch += translator.reconcile(livePIDs: Set(configuration.procfs.pids()), now: now)
+                lastReconcile = now
+                overrunPending = false
+            }
+            // Hand over in batches: at most every 50 ms, or when the batch is large.
+            if batch.count >= 4096 || now.nanoseconds &- lastFlush.nanoseconds >= 50_000_000 || (stopping && length <= 0) {
+                deliver(&batch)
+                lastFlush = now
+            }
+            if stopping && length <= 0 { break }
+        }
+        aiops_cn_close(fd)
+        queue.finish()
+    }
+
+    private func deliver(_ batch: inout [LifecycleEvent]) {
+        guard !batch.isEmpty else { return }
+        counters.withLock { statistics in
+            for event in batch { statistics.received[event.kind, default: 0] += 1 }
+        }
+        queue.push(batch)
+        batch.removeAll(keepingCapacity: true)
+    }
+}

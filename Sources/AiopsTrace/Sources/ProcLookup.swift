@@ -1,0 +1,47 @@
+import AiopsCore
+import AiopsProc
+
+/// Reads what the proc connector and /proc polling cannot carry in their events: a process's
+/// identity, names and command line, straight from /proc. Racy by nature — a process that is
+/// already gone yields nil fields, which the events then carry as unknown.
+struct ProcLookup {
+    let procfs: ProcFS
+    let cgroups: CgroupHierarchy?
+    let argvLimit = Int(4096)
+
+    func stat(_ pid: Int32) -> ProcStat? {
+        procfs.read("\(pid)/stat", limit: 2048).bytes.flatMap(ProcStat.parse)
+    }
+
+    func eventProcess(pid: Int32, tid: Int32) -> EventProcess {
+        let stat = stat(pid)
+        return EventProcess(
+            pid: pid, tid: tid, ppid: stat?.ppid, uid: realUID(pid), comm: stat?.comm ?? UntrustedText(bytes: []),
+            start: stat?.start, cgroupID: cgroupID(pid))
+    }
+
+    func realUID(_ pid: Int32) -> UInt32? {
+        procfs.read("\(pid)/status").bytes.map(ProcStatus.parse)?.realUID
+    }
+
+    func threadCount(_ pid: Int32) -> Int? {
+        procfs.read("\(pid)/status").bytes.map(ProcStatus.parse)?.threads
+    }
+
+    func execDetails(pid: Int32) -> ExecDetails {
+        let filename = procfs.readLink("\(pid)/exe").map { UntrustedText(bytes: $0) } ?? UntrustedText(bytes: [])
+        switch procfs.read("\(pid)/cmdline", limit: argvLimit) {
+        case .bytes(let bytes, let truncated):
+            return ExecDetails(filename: filename, argv: ProcCommandLine.parse(bytes), argvTruncated: truncated)
+        default:
+            return ExecDetails(filename: filename, argv: [], argvTruncated: false, argvMissing: true)
+        }
+    }
+
+    func cgroupID(_ pid: Int32) -> UInt64? {
+        guard let cgroups, let bytes = procfs.read("\(pid)/cgroup").bytes,
+            let path = ProcCgroup.unifiedPath(bytes)
+        else { return nil }
+        return cgroups.id(forPath: path.lossyString)
+    }
+}

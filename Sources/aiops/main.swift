@@ -1,0 +1,3 @@
+import AiopsCLI
+
+await AiopsMain.run()

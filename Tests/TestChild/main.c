@@ -1,0 +1,133 @@
+/*
+ * aiops-testchild: a process whose lifecycle the kernel tests assert exactly. Each mode does one
+ * thing the tracer must report right. Usage: aiops-testchild MODE [ARGS...]
+ *
+ *   exit N               exit(N)
+ *   segv core|nocore     fault on a NULL write with RLIMIT_CORE unlimited or 0
+ *   sleep SECONDS        sleep, to be killed by someone else
+ *   kill PID SIGNAL      send SIGNAL to PID with kill(2), then exit 0
+ *   thread-last N        main thread pthread_exit()s first; a worker exit(N)s 200 ms later
+ *   thread               create and join one thread, exit 0
+ *   tree DEPTH           fork a chain DEPTH deep; the deepest execs "aiops-testchild exit 7"
+ *   args ...             exec nothing; exit 0 (the test checks the argv the tracer saw)
+ *   spawn N              fork+exit N children as fast as possible, reap them, exit 0
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: aiops-testchild exit N | segv core|nocore | sleep S | kill PID SIG | "
+			"thread-last N | thread | tree DEPTH | args ... | spawn N\n");
+	return 64;
+}
+
+static void *exit_later(void *argument)
+{
+	usleep(200 * 1000);
+	exit((int)(long)argument);
+}
+
+static void *do_nothing(void *argument)
+{
+	return argument;
+}
+
+static int tree(const char *self, int depth)
+{
+	if (depth <= 0) {
+		execl(self, self, "exit", "7", (char *)NULL);
+		_exit(127);
+	}
+	pid_t child = fork();
+	if (child < 0)
+		return 71;
+	if (child == 0)
+		_exit(tree(self, depth - 1));
+	int status;
+	waitpid(child, &status, 0);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		return usage();
+	const char *mode = argv[1];
+
+	if (strcmp(mode, "exit") == 0 && argc == 3)
+		return atoi(argv[2]);
+
+	if (strcmp(mode, "segv") == 0 && argc == 3) {
+		struct rlimit limit = { 0, 0 };
+		if (strcmp(argv[2], "core") == 0)
+			limit.rlim_cur = limit.rlim_max = RLIM_INFINITY;
+		if (setrlimit(RLIMIT_CORE, &limit) != 0 && limit.rlim_cur != 0) {
+			/* Raising the hard limit needs CAP_SYS_RESOURCE: take what is allowed. */
+			getrlimit(RLIMIT_CORE, &limit);
+			limit.rlim_cur = limit.rlim_max;
+			setrlimit(RLIMIT_CORE, &limit);
+		}
+		volatile int *nowhere = NULL;
+		*nowhere = 1;
+		return 70;
+	}
+
+	if (strcmp(mode, "sleep") == 0 && argc == 3) {
+		sleep((unsigned)atoi(argv[2]));
+		return 0;
+	}
+
+	if (strcmp(mode, "kill") == 0 && argc == 4) {
+		if (kill((pid_t)atoi(argv[2]), atoi(argv[3])) != 0) {
+			perror("kill");
+			return 71;
+		}
+		return 0;
+	}
+
+	if (strcmp(mode, "thread-last") == 0 && argc == 3) {
+		pthread_t worker;
+		if (pthread_create(&worker, NULL, exit_later, (void *)(long)atoi(argv[2])) != 0)
+			return 71;
+		pthread_exit(NULL);
+	}
+
+	if (strcmp(mode, "thread") == 0) {
+		pthread_t worker;
+		if (pthread_create(&worker, NULL, do_nothing, NULL) != 0)
+			return 71;
+		pthread_join(worker, NULL);
+		return 0;
+	}
+
+	if (strcmp(mode, "tree") == 0 && argc == 3)
+		return tree("/proc/self/exe", atoi(argv[2]));
+
+	if (strcmp(mode, "args") == 0)
+		return 0;
+
+	if (strcmp(mode, "spawn") == 0 && argc == 3) {
+		int count = atoi(argv[2]);
+		for (int index = 0; index < count; index++) {
+			pid_t child = fork();
+			if (child == 0)
+				_exit(0);
+			if (child < 0 && errno != EAGAIN)
+				return 71;
+		}
+		while (wait(NULL) > 0 || errno == EINTR)
+			;
+		return 0;
+	}
+
+	return usage();
+}
