@@ -42,8 +42,8 @@ public struct ProcStat: Hashable, Sendable {
             let close = line.lastIndex(of: UInt8(ascii: ")")), open < close,
             let pid = Int32(ascii: line[..<open].dropLast(while: { $0 == 32 }))
         else { return nil }
-        // Fields from 3 (state) on, space separated, after ") ".
-        let rest = line[(close + 1)...].split(separator: 32, omittingEmptySubsequences: true)
+        // Fields from 3 (state) on, space separated, after ") "; the line ends with a newline.
+        let rest = line[(close + 1)...].split(omittingEmptySubsequences: true) { $0 == 32 || $0 == 10 }
         // Field n (1-based, proc(5)) is rest[n - 3].
         func field(_ number: Int) -> ArraySlice<UInt8>? {
             let index = number - 3

@@ -9,12 +9,16 @@
  *   thread-last N        main thread pthread_exit()s first; a worker exit(N)s 200 ms later
  *   thread               create and join one thread, exit 0
  *   tree DEPTH           fork a chain DEPTH deep; the deepest execs "aiops-testchild exit 7"
- *   args ...             exec nothing; exit 0 (the test checks the argv the tracer saw)
+ *   args ...             live 300 ms, exit 0 (the test checks the argv the tracer saw; 300 ms
+ *                        lets the /proc-reading fallbacks read it too)
  *   spawn N              fork+exit N children as fast as possible, reap them, exit 0
+ *   linger MS N          live MS milliseconds, then exit(N)
+ *   rename HEX MS        set comm to the bytes HEX (prctl PR_SET_NAME), live MS ms, exit 0
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
+#include <sys/prctl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,8 +30,27 @@
 static int usage(void)
 {
 	fprintf(stderr, "usage: aiops-testchild exit N | segv core|nocore | sleep S | kill PID SIG | "
-			"thread-last N | thread | tree DEPTH | args ... | spawn N\n");
+			"thread-last N | thread | tree DEPTH | args ... | spawn N | linger MS N | "
+			"rename HEX MS\n");
 	return 64;
+}
+
+static int rename_self(const char *hex, int milliseconds)
+{
+	char name[16] = { 0 };
+	size_t length = strlen(hex) / 2;
+	if (length > 15)
+		length = 15;
+	for (size_t index = 0; index < length; index++) {
+		unsigned int byte;
+		if (sscanf(hex + 2 * index, "%2x", &byte) != 1)
+			return 64;
+		name[index] = (char)byte;
+	}
+	if (prctl(PR_SET_NAME, name, 0, 0, 0) != 0)
+		return 71;
+	usleep((useconds_t)milliseconds * 1000);
+	return 0;
 }
 
 static void *exit_later(void *argument)
@@ -112,8 +135,18 @@ int main(int argc, char **argv)
 	if (strcmp(mode, "tree") == 0 && argc == 3)
 		return tree("/proc/self/exe", atoi(argv[2]));
 
-	if (strcmp(mode, "args") == 0)
+	if (strcmp(mode, "args") == 0) {
+		usleep(300 * 1000);
 		return 0;
+	}
+
+	if (strcmp(mode, "linger") == 0 && argc == 4) {
+		usleep((useconds_t)atoi(argv[2]) * 1000);
+		return atoi(argv[3]);
+	}
+
+	if (strcmp(mode, "rename") == 0 && argc == 4)
+		return rename_self(argv[2], atoi(argv[3]));
 
 	if (strcmp(mode, "spawn") == 0 && argc == 3) {
 		int count = atoi(argv[2]);

@@ -49,6 +49,7 @@ final class TraceSession {
         table.seed(snapshots)
         var filter = try makeFilter(snapshots: snapshots)
 
+        printError("tracing with \(source.backend.rawValue); Ctrl-C to stop")
         let stopper = SessionStopper(source: source)
         stopper.install(durationNanoseconds: options.durationNanoseconds)
         let started = BootInstant.now()

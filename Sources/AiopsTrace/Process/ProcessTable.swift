@@ -66,7 +66,7 @@ public final class ProcessTable {
     /// table knows (start time, comm, parent, command line, killer). nil for a duplicate exit.
     public func apply(_ event: LifecycleEvent) -> LifecycleEvent? {
         var event = event
-        complete(&event.process)
+        complete(&event.process, afterExec: event.kind == .exec)
 
         switch event.payload {
         case .exec(let exec):
@@ -128,8 +128,9 @@ public final class ProcessTable {
         return event
     }
 
-    /// Fills what the source did not know from the record of the same process.
-    private func complete(_ process: inout EventProcess) {
+    /// Fills what the source did not know from the record of the same process. After an exec the
+    /// recorded name is the old program's: it is never used for the new one.
+    private func complete(_ process: inout EventProcess, afterExec: Bool) {
         guard var record = records[process.pid] else { return }
         if process.start == nil { process.start = record.start }
         guard Self.sameStart(record.start, process.start) else { return }
@@ -138,7 +139,7 @@ public final class ProcessTable {
             record.start = precise
             records[process.pid] = record
         }
-        if process.comm.isEmpty { process.comm = record.comm }
+        if process.comm.isEmpty && !afterExec { process.comm = record.comm }
         if process.ppid == nil { process.ppid = record.ppid }
         if process.uid == nil { process.uid = record.uid }
         if process.cgroupID == nil { process.cgroupID = record.cgroupID }

@@ -42,8 +42,15 @@ struct ConnectorTranslator {
             } else {
                 threads[raw.child_tgid] = 1
             }
-            let parent = EventProcess(
-                pid: raw.tgid, tid: raw.pid, ppid: nil, uid: nil, comm: UntrustedText(bytes: []), start: nil)
+            // The connector names the child's real_parent. A thread shares the real_parent of its
+            // process, so for a thread that is the process's parent: the creator is the process.
+            let parent =
+                isThread
+                ? EventProcess(
+                    pid: raw.child_tgid, tid: raw.child_tgid, ppid: raw.tgid, uid: nil, comm: UntrustedText(bytes: []),
+                    start: nil)
+                : EventProcess(
+                    pid: raw.tgid, tid: raw.pid, ppid: nil, uid: nil, comm: UntrustedText(bytes: []), start: nil)
             let childStart = isThread ? nil : lookup.stat(raw.child_tgid)?.start
             let details = ForkDetails(
                 childPID: raw.child_tgid, childTID: raw.child_pid, childStart: childStart, isThread: isThread)

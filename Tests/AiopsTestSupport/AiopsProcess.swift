@@ -1,0 +1,79 @@
+import Foundation
+
+/// A running `aiops` process whose output the test reads as it comes: for live sessions that
+/// must be started, exercised, and stopped.
+public final class RunningCommand: @unchecked Sendable {
+    public let process = Process()
+    private let output = Pipe()
+    private let error = Pipe()
+    private let lock = NSLock()
+    private var outputData = Data()
+    private var errorData = Data()
+
+    public init(_ path: String, _ arguments: [String], environment: [String: String]? = nil) throws {
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        if let environment { process.environment = environment }
+        process.standardOutput = output
+        process.standardError = error
+        process.standardInput = FileHandle.nullDevice
+        output.fileHandleForReading.readabilityHandler = { [weak self] handle in
+            let data = handle.availableData
+            guard let self, !data.isEmpty else { return }
+            lock.withLock { outputData.append(data) }
+        }
+        error.fileHandleForReading.readabilityHandler = { [weak self] handle in
+            let data = handle.availableData
+            guard let self, !data.isEmpty else { return }
+            lock.withLock { errorData.append(data) }
+        }
+        try process.run()
+    }
+
+    public var pid: pid_t { process.processIdentifier }
+    public var standardOutput: String { lock.withLock { String(decoding: outputData, as: UTF8.self) } }
+    public var standardError: String { lock.withLock { String(decoding: errorData, as: UTF8.self) } }
+
+    /// Waits until `condition` holds for the output so far, or `timeout` passes.
+    @discardableResult
+    public func waitFor(timeout: Double = 10, _ condition: (String, String) -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if condition(standardOutput, standardError) { return true }
+            usleep(10_000)
+        }
+        return condition(standardOutput, standardError)
+    }
+
+    /// Waits for the "tracing with …" line aiops prints on stderr once the tracer is attached.
+    public func waitUntilTracing(timeout: Double = 15) -> Bool {
+        waitFor(timeout: timeout) { _, error in error.contains("tracing with ") }
+    }
+
+    public func signal(_ number: Int32) {
+        kill(process.processIdentifier, number)
+    }
+
+    /// Waits for the process to end (killing it after `timeout`) and returns its exit status.
+    @discardableResult
+    public func finish(timeout: Double = 15) -> Int32 {
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning && Date() < deadline { usleep(10_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+        // Let the readability handlers deliver the last bytes.
+        usleep(50_000)
+        output.fileHandleForReading.readabilityHandler = nil
+        error.fileHandleForReading.readabilityHandler = nil
+        if let rest = try? output.fileHandleForReading.readToEnd() { lock.withLock { outputData.append(rest) } }
+        if let rest = try? error.fileHandleForReading.readToEnd() { lock.withLock { errorData.append(rest) } }
+        return process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
+    }
+
+    /// Output lines parsed as JSON objects (lines that are not are skipped).
+    public var jsonLines: [[String: Any]] {
+        standardOutput.split(separator: "\n").compactMap { line in
+            (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any]
+        }
+    }
+}

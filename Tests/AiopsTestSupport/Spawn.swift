@@ -1,0 +1,119 @@
+import Foundation
+
+/// Starts a child with posix_spawn (no shell), optionally in `directory`. Returns its pid; the
+/// caller reaps it with `waitForExit`.
+public func spawnChild(_ path: String, _ arguments: [String], in directory: String? = nil) throws -> pid_t {
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    if let directory { addChangeDirectory(&actions, directory) }
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    let argv = ([path] + arguments).map { strdup($0) } + [nil]
+    defer { argv.forEach { free($0) } }
+    var pid = pid_t()
+    let result = withChildEnvironment { posix_spawn(&pid, path, &actions, nil, argv, $0) }
+    guard result == 0 else { throw SpawnError.failed(path, result) }
+    return pid
+}
+
+/// Like `spawnChild`, but argv elements are raw bytes (for invalid UTF-8 and control bytes).
+public func spawnChild(_ path: String, rawArguments: [[UInt8]], in directory: String? = nil) throws -> pid_t {
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    if let directory { addChangeDirectory(&actions, directory) }
+    let argv: [UnsafeMutablePointer<CChar>?] =
+        ([Array(path.utf8)] + rawArguments).map { bytes in
+            let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: bytes.count + 1)
+            for (index, byte) in bytes.enumerated() { buffer[index] = CChar(bitPattern: byte) }
+            buffer[bytes.count] = 0
+            return buffer
+        } + [nil]
+    defer { argv.forEach { $0?.deallocate() } }
+    var pid = pid_t()
+    let result = withChildEnvironment { posix_spawn(&pid, path, &actions, nil, argv, $0) }
+    guard result == 0 else { throw SpawnError.failed(path, result) }
+    return pid
+}
+
+public enum SpawnError: Error {
+    case failed(String, Int32)
+}
+
+/// Reaps `pid` and returns its raw wait status.
+@discardableResult
+public func waitForExit(_ pid: pid_t) -> Int32 {
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+    return status
+}
+
+/// The result of running a command to completion.
+public struct CommandResult: Sendable {
+    public var status: Int32
+    public var standardOutput: String
+    public var standardError: String
+
+    public var outputLines: [String] { standardOutput.split(separator: "\n").map(String.init) }
+}
+
+/// Runs a command (no shell unless `path` is one), capturing its output. `timeout` guards a
+/// hung command: it is killed and the test sees status 137.
+public func runCommand(
+    _ path: String, _ arguments: [String], environment: [String: String]? = nil, timeout: Double = 60
+) throws -> CommandResult {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: path)
+    process.arguments = arguments
+    if let environment { process.environment = environment }
+    let output = Pipe()
+    let error = Pipe()
+    process.standardOutput = output
+    process.standardError = error
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    let killer = DispatchWorkItem { [process] in if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+    DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: killer)
+    // Read both pipes concurrently: a full stderr pipe would otherwise block the child.
+    nonisolated(unsafe) var errorData = Data()
+    let errorReader = Thread { errorData = error.fileHandleForReading.readDataToEndOfFile() }
+    errorReader.start()
+    let outputData = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    while !errorReader.isFinished { usleep(1000) }
+    killer.cancel()
+    return CommandResult(
+        status: process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus,
+        standardOutput: String(decoding: outputData, as: UTF8.self),
+        standardError: String(decoding: errorData, as: UTF8.self))
+}
+
+/// glibc's posix_spawn_file_actions_addchdir_np, which the Glibc module hides behind _GNU_SOURCE.
+private let addChangeDirectoryFunction: @convention(c) (
+    UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>
+) -> Int32 = {
+    guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addchdir_np") else {
+        fatalError("glibc without posix_spawn_file_actions_addchdir_np")
+    }
+    return unsafeBitCast(symbol, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32).self)
+}()
+
+private func addChangeDirectory(_ actions: inout posix_spawn_file_actions_t, _ directory: String) {
+    _ = addChangeDirectoryFunction(&actions, directory)
+}
+
+/// The test's environment, plus SWIFT_BACKTRACE=enable=no: SwiftPM links its C executables with
+/// the Swift runtime, whose crash handler would catch SIGSEGV and re-raise it — a second signal
+/// the tests do not expect from a plain C program.
+private func withChildEnvironment<T>(_ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) -> T) -> T {
+    var entries: [UnsafeMutablePointer<CChar>?] = []
+    var index = 0
+    while let entry = environ[index] {
+        if !String(cString: entry).hasPrefix("SWIFT_BACKTRACE=") { entries.append(strdup(entry)) }
+        index += 1
+    }
+    entries.append(strdup("SWIFT_BACKTRACE=enable=no"))
+    entries.append(nil)
+    defer { entries.forEach { free($0) } }
+    return entries.withUnsafeBufferPointer { body($0.baseAddress!) }
+}

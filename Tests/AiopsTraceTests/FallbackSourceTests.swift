@@ -1,0 +1,128 @@
+import AiopsCore
+import AiopsTestSupport
+import AiopsTrace
+import Foundation
+import Testing
+
+/// The same cases through the fallbacks, asserting what each can see. The proc connector knows
+/// exit statuses (including the thread case) but not signals; polling sees only what outlives
+/// its interval, and exit statuses only of zombies it caught.
+@Suite("Proc connector source")
+struct ConnectorSourceTests {
+    @Test("exit 3, SIGSEGV with core, and SIGKILL decoded from the connector's wait status")
+    func statuses() async throws {
+        let collector = EventCollector(try TestSources.connector())
+        let directory = TemporaryDirectory()
+        let (exited, _) = try runTestChild(["exit", "3"], in: directory)
+        let (crashed, _) = try runTestChild(["segv", "core"], in: directory)
+        let victim = try spawnChild(BuildProducts.testChild, ["sleep", "30"], in: directory.path)
+        try await Task.sleep(nanoseconds: 100_000_000)
+        let (killer, _) = try runTestChild(["kill", String(victim), String(SIGKILL)], in: directory)
+        waitForExit(victim)
+
+        let exitedEvent = try #require(await collector.exit(of: exited))
+        let crashedEvent = try #require(await collector.exit(of: crashed))
+        let killedEvent = try #require(await collector.exit(of: victim))
+        _ = await collector.exit(of: killer)
+        await collector.stop()
+        #expect(exitedEvent.0.source == .procConnector)
+        #expect(exitedEvent.1.status == .exited(3))
+        #expect(crashedEvent.1.status == .killed(by: SIGSEGV, coreDumped: true))
+        #expect(killedEvent.1.status == .killed(by: SIGKILL))
+        // What this backend cannot see: no signal events, so no killer.
+        #expect(collector.events.allSatisfy { $0.signal == nil })
+        #expect(killedEvent.1.killer == nil)
+        // The connector's exit event has no name; the table supplies the one /proc showed after
+        // the exec — or none, when the process was gone before /proc could be read. Never the
+        // parent's name from before the exec.
+        #expect(exitedEvent.0.process.comm == "aiops-testchild" || exitedEvent.0.process.comm.isEmpty)
+    }
+
+    @Test("a process that lives long enough gets its name and argv from /proc")
+    func namesOfLongerLivedProcess() async throws {
+        let collector = EventCollector(try TestSources.connector())
+        let (pid, _) = try runTestChild(["linger", "200", "9"])
+        let exit = try #require(await collector.exit(of: pid))
+        await collector.stop()
+        #expect(exit.1.status == .exited(9))
+        #expect(exit.0.process.comm == "aiops-testchild")
+        #expect(exit.1.argv?.suffix(3) == ["linger", "200", "9"])
+    }
+
+    @Test("main thread exits first, a worker later exit(5)s: the connector path also says 5, once")
+    func mainThreadExitsFirst() async throws {
+        let collector = EventCollector(try TestSources.connector())
+        let (pid, status) = try runTestChild(["thread-last", "5"])
+        #expect(status == 5 << 8)
+        let exit = try #require(await collector.exit(of: pid))
+        try await Task.sleep(nanoseconds: 200_000_000)
+        await collector.stop()
+        #expect(exit.1.status == .exited(5))
+        #expect(collector.events(of: pid).filter { $0.isExit(of: pid) }.count == 1)
+    }
+
+    @Test("threads are counted, not reported as process forks or exits")
+    func threads() async throws {
+        let collector = EventCollector(try TestSources.connector(threads: true))
+        let (pid, _) = try runTestChild(["thread"])
+        _ = try #require(await collector.exit(of: pid))
+        await collector.stop()
+        let forks = collector.events(of: pid).compactMap(\.fork)
+        #expect(forks.count == 1)
+        #expect(forks.first?.isThread == true)
+        #expect(collector.events(of: pid).filter { $0.isExit(of: pid) }.count == 1)
+    }
+
+    @Test("exec argv read from /proc for a process that lives long enough")
+    func arguments() async throws {
+        let collector = EventCollector(try TestSources.connector())
+        let (pid, _) = try runTestChild(["args", "hello world", "héllo"])
+        _ = try #require(await collector.exit(of: pid))
+        await collector.stop()
+        let exec = try #require(collector.events(of: pid).compactMap(\.exec).first)
+        #expect(exec.argv == [UntrustedText(BuildProducts.testChild.utf8), "args", "hello world", "héllo"])
+    }
+
+    @Test("descendants: fork events link child to parent")
+    func grandchildren() async throws {
+        let collector = EventCollector(try TestSources.connector())
+        let (pid, _) = try runTestChild(["tree", "2"])
+        _ = try #require(await collector.exit(of: pid))
+        await collector.stop()
+        let forks = collector.events.filter { $0.fork != nil }
+        let child = try #require(forks.first { $0.process.pid == pid }?.fork?.childPID)
+        let grandchild = try #require(forks.first { $0.process.pid == child }?.fork?.childPID)
+        let exit = try #require(await collector.exit(of: grandchild))
+        #expect(exit.1.status == .exited(7))
+    }
+}
+
+@Suite("Proc polling source")
+struct PollSourceTests {
+    @Test("a process that outlives the interval is seen starting and, caught as a zombie, exiting with its status")
+    func lingeringProcess() async throws {
+        let collector = EventCollector(TestSources.poll(intervalMilliseconds: 50))
+        let pid = try spawnChild(BuildProducts.testChild, ["linger", "400", "4"])
+        // Leave it a zombie long enough for a scan to read its status.
+        try await Task.sleep(nanoseconds: 700_000_000)
+        waitForExit(pid)
+        let exit = try #require(await collector.exit(of: pid))
+        await collector.stop()
+        #expect(exit.0.source == .procPoll)
+        #expect(exit.1.status == .exited(4))
+        let fork = try #require(collector.events.first { $0.fork?.childPID == pid })
+        #expect(fork.process.pid == getpid())
+        let exec = try #require(collector.events(of: pid).compactMap(\.exec).first)
+        #expect(exec.argv.suffix(3) == ["linger", "400", "4"])
+    }
+
+    @Test("a process reaped between scans exits with an unknown status, not a made-up one")
+    func reapedBetweenScans() async throws {
+        let collector = EventCollector(TestSources.poll(intervalMilliseconds: 50))
+        let pid = try spawnChild(BuildProducts.testChild, ["linger", "300", "0"])
+        waitForExit(pid)  // reaped at once: never a zombie for long
+        let exit = try #require(await collector.exit(of: pid))
+        await collector.stop()
+        #expect(exit.1.status == nil || exit.1.status == .exited(0))
+    }
+}
