@@ -55,7 +55,7 @@ run: build
 	.build/release/aiops trace $(ARGS)
 
 test: build-debug lint
-	$(SWIFT) test --skip-build --parallel
+	$(SWIFT) test --skip-build
 
 fmt:
 	$(SWIFT_FORMAT) format --in-place --recursive $(FORMAT_PATHS)

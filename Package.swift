@@ -46,7 +46,9 @@ let package = Package(
 
         // Test support: a C program whose behaviour the kernel tests assert exactly, and helpers.
         .executableTarget(name: "aiops-testchild", path: "Tests/TestChild"),
-        .target(name: "AiopsTestSupport", dependencies: ["AiopsCore"], path: "Tests/AiopsTestSupport"),
+        .target(
+            name: "AiopsTestSupport", dependencies: ["AiopsCore", "AiopsProc"], path: "Tests/AiopsTestSupport"
+        ),
 
         .testTarget(name: "AiopsCoreTests", dependencies: ["AiopsCore"]),
         .testTarget(name: "AiopsProcTests", dependencies: ["AiopsProc", "AiopsTestSupport"]),

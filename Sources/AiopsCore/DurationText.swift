@@ -53,7 +53,9 @@ public enum DurationText {
             return tenths == tenths.rounded() ? "\(Int(tenths))s" : "\(tenths)s"
         }
         let total = Int(seconds.rounded())
-        let (days, hours, minutes, rest) = (total / 86_400, total % 86_400 / 3600, total % 3600 / 60, total % 60)
+        let (days, hours, minutes, rest) = (
+            total / 86_400, total % 86_400 / 3600, total % 3600 / 60, total % 60
+        )
         if days > 0 { return "\(days)d\(hours)h" }
         if hours > 0 { return "\(hours)h\(minutes)m" }
         return rest == 0 ? "\(minutes)m" : "\(minutes)m\(rest)s"

@@ -56,7 +56,9 @@ public struct ExecDetails: Hashable, Sendable {
     /// The source could not read argv at all (the process was already gone, for /proc).
     public var argvMissing: Bool
 
-    public init(filename: UntrustedText, argv: [UntrustedText], argvTruncated: Bool, argvMissing: Bool = false) {
+    public init(
+        filename: UntrustedText, argv: [UntrustedText], argvTruncated: Bool, argvMissing: Bool = false
+    ) {
         self.filename = filename
         self.argv = argv
         self.argvTruncated = argvTruncated

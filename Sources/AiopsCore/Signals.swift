@@ -9,11 +9,18 @@ public enum SignalName {
         26: "SIGVTALRM", 27: "SIGPROF", 28: "SIGWINCH", 29: "SIGIO", 30: "SIGPWR", 31: "SIGSYS",
     ]
 
-    /// "SIGSEGV", "SIGRTMIN+3", or "SIG99" for numbers no kernel uses.
+    /// "SIGSEGV", "SIGRTMIN+3", or "SIG99" for numbers no kernel uses. Real-time signals are
+    /// named as glibc, `kill -l` and systemd name them: glibc keeps 32 and 33 for itself, so
+    /// SIGRTMIN is 34, and the upper half counts down from SIGRTMAX (64).
     public static func of(_ number: Int32) -> String {
         if let name = names[number] { return name }
-        if number >= 32 && number <= 64 { return number == 64 ? "SIGRTMAX" : "SIGRTMIN+\(number - 32)" }
-        return "SIG\(number)"
+        switch number {
+        case 34: return "SIGRTMIN"
+        case 35...49: return "SIGRTMIN+\(number - 34)"
+        case 50...63: return "SIGRTMAX-\(64 - number)"
+        case 64: return "SIGRTMAX"
+        default: return "SIG\(number)"
+        }
     }
 
     /// Accepts "SIGKILL", "KILL", "kill" or "9".
@@ -48,12 +55,18 @@ public enum SignalCode {
         default: break
         }
         let perSignal: [Int32: [String]] = [
-            4: ["ILL_ILLOPC", "ILL_ILLOPN", "ILL_ILLADR", "ILL_ILLTRP", "ILL_PRVOPC", "ILL_PRVREG",
-                "ILL_COPROC", "ILL_BADSTK", "ILL_BADIADDR"],
-            8: ["FPE_INTDIV", "FPE_INTOVF", "FPE_FLTDIV", "FPE_FLTOVF", "FPE_FLTUND", "FPE_FLTRES",
-                "FPE_FLTINV", "FPE_FLTSUB", "FPE_FLTUNK", "FPE_CONDTRAP"],
-            11: ["SEGV_MAPERR", "SEGV_ACCERR", "SEGV_BNDERR", "SEGV_PKUERR", "SEGV_ACCADI",
-                 "SEGV_ADIDERR", "SEGV_ADIPERR", "SEGV_MTEAERR", "SEGV_MTESERR", "SEGV_CPERR"],
+            4: [
+                "ILL_ILLOPC", "ILL_ILLOPN", "ILL_ILLADR", "ILL_ILLTRP", "ILL_PRVOPC", "ILL_PRVREG",
+                "ILL_COPROC", "ILL_BADSTK", "ILL_BADIADDR",
+            ],
+            8: [
+                "FPE_INTDIV", "FPE_INTOVF", "FPE_FLTDIV", "FPE_FLTOVF", "FPE_FLTUND", "FPE_FLTRES",
+                "FPE_FLTINV", "FPE_FLTSUB", "FPE_FLTUNK", "FPE_CONDTRAP",
+            ],
+            11: [
+                "SEGV_MAPERR", "SEGV_ACCERR", "SEGV_BNDERR", "SEGV_PKUERR", "SEGV_ACCADI",
+                "SEGV_ADIDERR", "SEGV_ADIPERR", "SEGV_MTEAERR", "SEGV_MTESERR", "SEGV_CPERR",
+            ],
             7: ["BUS_ADRALN", "BUS_ADRERR", "BUS_OBJERR", "BUS_MCEERR_AR", "BUS_MCEERR_AO"],
             5: ["TRAP_BRKPT", "TRAP_TRACE", "TRAP_BRANCH", "TRAP_HWBKPT", "TRAP_UNK", "TRAP_PERF"],
             17: ["CLD_EXITED", "CLD_KILLED", "CLD_DUMPED", "CLD_TRAPPED", "CLD_STOPPED", "CLD_CONTINUED"],

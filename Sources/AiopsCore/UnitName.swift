@@ -37,9 +37,10 @@ public enum UnitName {
         if let dot = text.lastIndex(of: ".") {
             let suffix = String(text[text.index(after: dot)...])
             if !suffixes.contains(suffix) {
-                guard suffix.isEmpty == false, suffix.allSatisfy({ $0.isNumber || $0.isLetter }) else {
-                    throw .unknownSuffix(suffix)
-                }
+                // Only an empty suffix ("nginx.") is refused. The suffix used to have to be alphanumeric,
+                // which rejected real names such as Debian's "php8.2-fpm" (suffix "2-fpm") that
+                // `systemctl` mangles to "php8.2-fpm.service"; the characters were already checked above.
+                guard suffix.isEmpty == false else { throw .unknownSuffix(suffix) }
                 // "foo.bar" with an unknown suffix: systemd would read it as a service "foo.bar".
                 name += ".service"
             }

@@ -46,8 +46,12 @@ public final class CgroupHierarchy {
 
     /// PIDs of the processes in the cgroup at `path` and its descendants.
     public func processes(under path: String) -> [Int32] {
+        // Scan when `path` is not known yet: a fresh hierarchy (or one whose last scan predates the
+        // cgroup) used to answer "no processes" for a cgroup full of them.
+        if !pathByID.values.contains(path) { rescan() }
         var result: [Int32] = []
-        for (_, candidate) in pathByID where candidate == path || candidate.hasPrefix(path + "/") {
+        let prefix = path.hasSuffix("/") ? path : path + "/"  // "/" is the root: everything is under it
+        for (_, candidate) in pathByID where candidate == path || candidate.hasPrefix(prefix) {
             let procfs = ProcFS(root: mountPoint + candidate)
             guard let bytes = procfs.read("cgroup.procs", limit: 1 << 20).bytes else { continue }
             result += bytes.split(separator: UInt8(ascii: "\n")).compactMap { Int32(ascii: $0) }
@@ -86,11 +90,31 @@ public final class CgroupHierarchy {
         for line in bytes.split(separator: UInt8(ascii: "\n")) {
             // "36 25 0:31 / /sys/fs/cgroup/unified rw,... - cgroup2 cgroup2 rw"
             let fields = line.split(separator: 32)
-            guard let dash = fields.firstIndex(where: { $0.elementsEqual("-".utf8) }), dash + 1 < fields.count,
+            guard let dash = fields.firstIndex(where: { $0.elementsEqual("-".utf8) }),
+                dash + 1 < fields.count,
                 fields[dash + 1].elementsEqual("cgroup2".utf8), fields.count > 4
             else { continue }
-            return String(decoding: fields[4], as: UTF8.self)
+            return decodeMountPath(fields[4])
         }
         return nil
     }
+}
+
+/// mountinfo escapes space, tab, newline and backslash in paths as \ooo octal ("\040").
+func decodeMountPath<C: Collection>(_ field: C) -> String where C.Element == UInt8 {
+    let bytes = Array(field)
+    var decoded: [UInt8] = []
+    var index = 0
+    while index < bytes.count {
+        if bytes[index] == UInt8(ascii: "\\"), index + 3 < bytes.count,
+            let value = UInt8(String(decoding: bytes[(index + 1)...(index + 3)], as: UTF8.self), radix: 8)
+        {
+            decoded.append(value)
+            index += 4
+        } else {
+            decoded.append(bytes[index])
+            index += 1
+        }
+    }
+    return String(decoding: decoded, as: UTF8.self)
 }

@@ -58,7 +58,8 @@ public struct ProcFS: Sendable {
     public func readLink(_ relativePath: String) -> [UInt8]? {
         var buffer = [UInt8](repeating: 0, count: 4096)
         let count = buffer.withUnsafeMutableBytes { raw in
-            readlink(root + "/" + relativePath, raw.baseAddress!.assumingMemoryBound(to: CChar.self), raw.count)
+            readlink(
+                root + "/" + relativePath, raw.baseAddress!.assumingMemoryBound(to: CChar.self), raw.count)
         }
         guard count > 0 else { return nil }
         return Array(buffer[0..<count])

@@ -35,12 +35,14 @@ public struct ProcStat: Hashable, Sendable {
     public var start: BootInstant { BootInstant(clockTicks: startTicks) }
     public var key: ProcessKey { ProcessKey(pid: pid, startTicks: startTicks) }
 
-    /// nil when the text is not a stat line (truncated, foreign, empty).
+    /// nil when the text is not a stat line (truncated, foreign, empty). The kernel ends every
+    /// stat line with a newline: a line without one was cut short, and its last number may be
+    /// a plausible wrong value ("38" of "380"), so it is rejected rather than half-believed.
     public static func parse<C: Collection>(_ bytes: C) -> ProcStat? where C.Element == UInt8 {
         let line = Array(bytes)
-        guard let open = line.firstIndex(of: UInt8(ascii: "(")),
+        guard line.last == 10, let open = line.firstIndex(of: UInt8(ascii: "(")),
             let close = line.lastIndex(of: UInt8(ascii: ")")), open < close,
-            let pid = Int32(ascii: line[..<open].dropLast(while: { $0 == 32 }))
+            let pid = Int32(ascii: line[..<open].dropLast(while: { $0 == 32 })), pid > 0
         else { return nil }
         // Fields from 3 (state) on, space separated, after ") "; the line ends with a newline.
         let rest = line[(close + 1)...].split(omittingEmptySubsequences: true) { $0 == 32 || $0 == 10 }
@@ -51,22 +53,25 @@ public struct ProcStat: Hashable, Sendable {
         }
         func unsigned(_ number: Int) -> UInt64? { field(number).flatMap { UInt64(ascii: $0) } }
         func signed(_ number: Int) -> Int64? { field(number).flatMap { Int64(ascii: $0) } }
+        // Fields are parsed at their own width: an out-of-range value (a corrupt or foreign line)
+        // rejects the line instead of being truncated into a plausible wrong pid or flag set.
+        func signed32(_ number: Int) -> Int32? { field(number).flatMap { Int32(ascii: $0) } }
+        func unsigned32(_ number: Int) -> UInt32? { field(number).flatMap { UInt32(ascii: $0) } }
 
         guard let stateField = field(3), stateField.count == 1,
-            let ppid = signed(4), let processGroup = signed(5), let session = signed(6),
-            let tty = signed(7), let flags = unsigned(9), let minorFaults = unsigned(10),
+            let ppid = signed32(4), let processGroup = signed32(5), let session = signed32(6),
+            let tty = signed32(7), let flags = unsigned32(9), let minorFaults = unsigned(10),
             let majorFaults = unsigned(12), let userTicks = unsigned(14), let systemTicks = unsigned(15),
             let priority = signed(18), let nice = signed(19), let threads = signed(20),
             let startTicks = unsigned(22), let virtualBytes = unsigned(23), let resident = signed(24)
         else { return nil }
         return ProcStat(
             pid: pid, comm: UntrustedText(line[(open + 1)..<close]), state: stateField.first!,
-            ppid: Int32(truncatingIfNeeded: ppid), processGroup: Int32(truncatingIfNeeded: processGroup),
-            session: Int32(truncatingIfNeeded: session), ttyNumber: Int32(truncatingIfNeeded: tty),
-            flags: UInt32(truncatingIfNeeded: flags), minorFaults: minorFaults, majorFaults: majorFaults,
+            ppid: ppid, processGroup: processGroup, session: session, ttyNumber: tty,
+            flags: flags, minorFaults: minorFaults, majorFaults: majorFaults,
             userTicks: userTicks, systemTicks: systemTicks, priority: priority, nice: nice,
             threads: threads, startTicks: startTicks, virtualBytes: virtualBytes,
-            residentPages: resident, exitCode: unsigned(52).map { UInt32(truncatingIfNeeded: $0) })
+            residentPages: resident, exitCode: unsigned32(52))
     }
 }
 
@@ -96,7 +101,8 @@ extension FixedWidthInteger {
             let digit = Self(byte - 48)
             let (shifted, overflow1) = value.multipliedReportingOverflow(by: 10)
             let (next, overflow2) =
-                negative ? shifted.subtractingReportingOverflow(digit) : shifted.addingReportingOverflow(digit)
+                negative
+                ? shifted.subtractingReportingOverflow(digit) : shifted.addingReportingOverflow(digit)
             guard !overflow1, !overflow2 else { return nil }
             value = next
             guard let following = iterator.next() else { break }

@@ -9,6 +9,13 @@ public struct ProcessSnapshot: Hashable, Sendable {
     /// The command line was longer than the read limit.
     public var argvTruncated: Bool
 
+    public init(stat: ProcStat, uid: UInt32?, argv: [UntrustedText], argvTruncated: Bool) {
+        self.stat = stat
+        self.uid = uid
+        self.argv = argv
+        self.argvTruncated = argvTruncated
+    }
+
     public var pid: Int32 { stat.pid }
     public var key: ProcessKey { stat.key }
 }

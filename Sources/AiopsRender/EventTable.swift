@@ -12,7 +12,8 @@ public struct EventTableRenderer {
     }
 
     public static let header =
-        "TIME         EVENT  " + "PID".leftPadded(7) + " " + "PPID".leftPadded(7) + "  COMM             DETAILS"
+        "TIME         EVENT  " + "PID".leftPadded(7) + " " + "PPID".leftPadded(7)
+        + "  COMM             DETAILS"
 
     public func headerLine() -> String { style.paint(Self.header, .bold) }
 
@@ -73,7 +74,8 @@ public struct EventTableRenderer {
     static func commandLine(_ argv: [UntrustedText]) -> String {
         argv.map { argument in
             let text = argument.terminalSafe
-            let plain = !text.isEmpty && text.allSatisfy { $0.isLetter || $0.isNumber || "-_./=:,+@%^".contains($0) }
+            let plain =
+                !text.isEmpty && text.allSatisfy { $0.isLetter || $0.isNumber || "-_./=:,+@%^".contains($0) }
             return plain ? text : "'" + text.replacingAll("'", with: "'\\''") + "'"
         }.joined(separator: " ")
     }

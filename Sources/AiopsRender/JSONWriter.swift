@@ -112,7 +112,9 @@ public struct JSONWriter {
             case 0x0D: bytes.append(contentsOf: [92, UInt8(ascii: "r")])
             case 0x09: bytes.append(contentsOf: [92, UInt8(ascii: "t")])
             case 0..<0x20, 0x7F:
-                bytes.append(contentsOf: [92, UInt8(ascii: "u"), 48, 48, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
+                bytes.append(contentsOf: [
+                    92, UInt8(ascii: "u"), 48, 48, hex[Int(byte >> 4)], hex[Int(byte & 0xF)],
+                ])
             default: bytes.append(byte)
             }
         }
@@ -136,15 +138,21 @@ struct UTF8Decoding {
     mutating func next() -> Piece? {
         guard index < bytes.count else { return nil }
         let start = index
-        while index < bytes.count, let length = validSequenceLength(at: index) { index += length }
+        while index < bytes.count, case let (length, true) = sequence(at: index) { index += length }
         if index > start { return .valid(start..<index) }
-        index += 1
+        // One invalid piece per maximal subpart (Unicode 3.9, "U+FFFD substitution of maximal
+        // subparts"), as String(decoding:as:) does: before, each byte of a truncated sequence such
+        // as E2 82 was its own piece, so the JSON value had more U+FFFD than UntrustedText.lossyString.
+        index += sequence(at: start).length
         return .invalid(start)
     }
 
-    private func validSequenceLength(at position: Int) -> Int? {
+    /// The sequence at `position`: its length and true when it is well-formed; otherwise the
+    /// length of its maximal subpart (the lead byte plus the continuation bytes that could still
+    /// have completed it, at least 1) and false.
+    private func sequence(at position: Int) -> (length: Int, valid: Bool) {
         let lead = bytes[position]
-        if lead < 0x80 { return 1 }
+        if lead < 0x80 { return (1, true) }
         let length: Int
         var range: ClosedRange<UInt8> = 0x80...0xBF
         switch lead {
@@ -155,17 +163,23 @@ struct UTF8Decoding {
         case 0xF0: (length, range) = (4, 0x90...0xBF)
         case 0xF1...0xF3: length = 4
         case 0xF4: (length, range) = (4, 0x80...0x8F)
-        default: return nil
+        default: return (1, false)
         }
-        guard position + length <= bytes.count, range.contains(bytes[position + 1]) else { return nil }
-        for offset in 2..<max(2, length) where bytes[position + offset] & 0xC0 != 0x80 { return nil }
-        return length
+        var matched = 1
+        while matched < length, position + matched < bytes.count,
+            (matched == 1 ? range : 0x80...0xBF).contains(bytes[position + matched])
+        {
+            matched += 1
+        }
+        return (matched, matched == length)
     }
 }
 
 /// Fixed-point decimal text without Foundation: "1.5", "0.000123", "12".
 func formatDecimal(_ value: Double, digits: Int) -> String {
     let negative = value < 0
+    // Clamped: a negative count trapped in the loop below, and beyond 19 UInt64(scale) trapped.
+    let digits = min(max(digits, 0), 19)
     var scale = 1.0
     for _ in 0..<digits { scale *= 10 }
     let scaled = (abs(value) * scale).rounded()
@@ -173,7 +187,8 @@ func formatDecimal(_ value: Double, digits: Int) -> String {
     let units = UInt64(scaled)
     let whole = units / UInt64(scale)
     var fraction = String(units % UInt64(scale))
-    fraction = String(repeating: "0", count: digits - fraction.count) + fraction
+    // max(0, …): with digits 0, fraction is "0" and the count was -1, a trap.
+    fraction = String(repeating: "0", count: max(0, digits - fraction.count)) + fraction
     while fraction.last == "0" { fraction.removeLast() }
     let text = fraction.isEmpty ? String(whole) : "\(whole).\(fraction)"
     return negative && units != 0 ? "-" + text : text

@@ -16,7 +16,6 @@ public final class OutputSink {
         buffer.reserveCapacity(64 * 1024)
     }
 
-
     public var isTerminal: Bool { isatty(fd) == 1 }
 
     public func write(_ text: String) {

@@ -31,7 +31,9 @@ public struct OpenedSource {
 /// Opens the chosen source, or with `auto` the best one this host allows. An explicit choice
 /// that fails is an error (so `--backend bpf` never silently degrades); `auto` records why it
 /// fell back so the banner can say what is missing.
-public func openLifecycleSource(_ choice: BackendChoice, options: SourceOptions) throws(AiopsError) -> OpenedSource {
+public func openLifecycleSource(_ choice: BackendChoice, options: SourceOptions) throws(AiopsError)
+    -> OpenedSource
+{
     switch choice {
     case .bpf:
         return OpenedSource(source: try openBPF(options), fallbackReasons: [])

@@ -14,7 +14,8 @@ final class EventQueue: Sendable {
 
     init(capacity: Int) {
         self.capacity = capacity
-        (stream, continuation) = AsyncStream.makeStream(of: [LifecycleEvent].self, bufferingPolicy: .unbounded)
+        (stream, continuation) = AsyncStream.makeStream(
+            of: [LifecycleEvent].self, bufferingPolicy: .unbounded)
     }
 
     /// From the reader thread.
@@ -38,9 +39,11 @@ final class EventQueue: Sendable {
     var dropped: UInt64 { droppedCount.load(ordering: .relaxed) }
 
     var batches: EventBatches {
-        EventBatches(stream: stream, onConsume: { [self] count in
-            _ = waiting.subtract(count, ordering: .relaxed)
-        })
+        EventBatches(
+            stream: stream,
+            onConsume: { [self] count in
+                _ = waiting.subtract(count, ordering: .relaxed)
+            })
     }
 }
 

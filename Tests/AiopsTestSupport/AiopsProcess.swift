@@ -65,9 +65,12 @@ public final class RunningCommand: @unchecked Sendable {
         usleep(50_000)
         output.fileHandleForReading.readabilityHandler = nil
         error.fileHandleForReading.readabilityHandler = nil
-        if let rest = try? output.fileHandleForReading.readToEnd() { lock.withLock { outputData.append(rest) } }
+        if let rest = try? output.fileHandleForReading.readToEnd() {
+            lock.withLock { outputData.append(rest) }
+        }
         if let rest = try? error.fileHandleForReading.readToEnd() { lock.withLock { errorData.append(rest) } }
-        return process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
+        return process.terminationReason == .uncaughtSignal
+            ? 128 + process.terminationStatus : process.terminationStatus
     }
 
     /// Output lines parsed as JSON objects (lines that are not are skipped).

@@ -7,7 +7,8 @@ public enum BuildProducts {
         let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         var directory = executable.deletingLastPathComponent()
         // The test binary lives inside aiopsPackageTests.xctest on some layouts.
-        while !FileManager.default.fileExists(atPath: directory.appendingPathComponent("aiops-testchild").path),
+        while !FileManager.default.fileExists(
+            atPath: directory.appendingPathComponent("aiops-testchild").path),
             directory.path != "/"
         {
             directory = directory.deletingLastPathComponent()

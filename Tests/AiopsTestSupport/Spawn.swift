@@ -1,3 +1,5 @@
+import AiopsCore
+import AiopsProc
 import Foundation
 
 /// Starts a child with posix_spawn (no shell), optionally in `directory`. Returns its pid; the
@@ -40,11 +42,13 @@ public enum SpawnError: Error {
     case failed(String, Int32)
 }
 
-/// Reaps `pid` and returns its raw wait status.
+/// Reaps `pid` and returns its raw wait status; -1 if it was not ours to reap (a bug in the test).
 @discardableResult
 public func waitForExit(_ pid: pid_t) -> Int32 {
     var status: Int32 = 0
-    while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+    while waitpid(pid, &status, 0) < 0 {
+        if errno != EINTR { return -1 }
+    }
     return status
 }
 
@@ -72,7 +76,9 @@ public func runCommand(
     process.standardError = error
     process.standardInput = FileHandle.nullDevice
     try process.run()
-    let killer = DispatchWorkItem { [process] in if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+    let killer = DispatchWorkItem { [process] in
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
     DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: killer)
     // Read both pipes concurrently: a full stderr pipe would otherwise block the child.
     nonisolated(unsafe) var errorData = Data()
@@ -83,20 +89,27 @@ public func runCommand(
     while !errorReader.isFinished { usleep(1000) }
     killer.cancel()
     return CommandResult(
-        status: process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus,
+        status: process.terminationReason == .uncaughtSignal
+            ? 128 + process.terminationStatus : process.terminationStatus,
         standardOutput: String(decoding: outputData, as: UTF8.self),
         standardError: String(decoding: errorData, as: UTF8.self))
 }
 
 /// glibc's posix_spawn_file_actions_addchdir_np, which the Glibc module hides behind _GNU_SOURCE.
-private let addChangeDirectoryFunction: @convention(c) (
-    UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>
-) -> Int32 = {
-    guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addchdir_np") else {
-        fatalError("glibc without posix_spawn_file_actions_addchdir_np")
-    }
-    return unsafeBitCast(symbol, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32).self)
-}()
+private let addChangeDirectoryFunction:
+    @convention(c) (
+        UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>
+    ) -> Int32 = {
+        guard
+            let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addchdir_np")
+        else {
+            fatalError("glibc without posix_spawn_file_actions_addchdir_np")
+        }
+        return unsafeBitCast(
+            symbol,
+            to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) ->
+                Int32).self)
+    }()
 
 private func addChangeDirectory(_ actions: inout posix_spawn_file_actions_t, _ directory: String) {
     _ = addChangeDirectoryFunction(&actions, directory)
@@ -116,4 +129,57 @@ private func withChildEnvironment<T>(_ body: (UnsafePointer<UnsafeMutablePointer
     entries.append(nil)
     defer { entries.forEach { free($0) } }
     return entries.withUnsafeBufferPointer { body($0.baseAddress!) }
+}
+
+/// A child process the test started, by identity: pids wrap within seconds on a busy machine
+/// (pid_max is 32768 here), so tests match events by (pid, start time), never the pid alone.
+public struct Child: Sendable, Hashable, CustomStringConvertible {
+    public let pid: pid_t
+    /// Start time in clock ticks, as /proc/<pid>/stat field 22 shows it.
+    public let startTicks: UInt64
+
+    public init(pid: pid_t, startTicks: UInt64) {
+        self.pid = pid
+        self.startTicks = startTicks
+    }
+
+    public var key: ProcessKey { ProcessKey(pid: pid, startTicks: startTicks) }
+    public var description: String { "\(pid)@\(startTicks)" }
+
+    /// Whether a process seen by a source (start possibly unknown) is this child.
+    public func matches(pid: pid_t, start: BootInstant?) -> Bool {
+        guard pid == self.pid else { return false }
+        guard let start else { return true }  // the source could not tell: the pid is all there is
+        return start.clockTicks == startTicks
+    }
+}
+
+/// Starts a child and records its identity before anyone could reap it.
+public func startChild(_ path: String, _ arguments: [String], in directory: String? = nil) throws -> Child {
+    let pid = try spawnChild(path, arguments, in: directory)
+    return try identify(pid)
+}
+
+/// Like `startChild` with raw argv bytes.
+public func startChild(_ path: String, rawArguments: [[UInt8]], in directory: String? = nil) throws -> Child {
+    try identify(try spawnChild(path, rawArguments: rawArguments, in: directory))
+}
+
+private func identify(_ pid: pid_t) throws -> Child {
+    // Our unreaped child: alive or a zombie, /proc/<pid>/stat is there.
+    guard let stat = ProcFS().read("\(pid)/stat").bytes.flatMap(ProcStat.parse) else {
+        throw SpawnError.failed("no /proc/\(pid)/stat for our own child", ESRCH)
+    }
+    return Child(pid: pid, startTicks: stat.startTicks)
+}
+
+/// Runs the test child with `arguments` in a fresh directory (cores land there) and reaps it.
+@discardableResult
+public func runTestChild(_ arguments: [String], in directory: TemporaryDirectory = TemporaryDirectory())
+    throws -> (
+        child: Child, status: Int32
+    )
+{
+    let child = try startChild(BuildProducts.testChild, arguments, in: directory.path)
+    return (child, waitForExit(child.pid))
 }

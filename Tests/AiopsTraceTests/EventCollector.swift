@@ -30,13 +30,23 @@ final class EventCollector: Sendable {
 
     var events: [LifecycleEvent] { collected.withLock { $0 } }
 
-    /// Events of the process `pid` (as the process, or as a signal's target).
-    func events(of pid: pid_t) -> [LifecycleEvent] {
+    /// Events of `child` (as the process, or as a signal's target), by identity: on a busy
+    /// machine its pid is reused within seconds.
+    func events(of child: Child) -> [LifecycleEvent] {
         events.filter { event in
-            if event.process.pid == pid { return true }
-            if case .signal(let signal) = event.payload, signal.targetPID == pid { return true }
+            if child.matches(pid: event.process.pid, start: event.process.start) { return true }
+            if case .signal(let signal) = event.payload,
+                child.matches(pid: signal.targetPID, start: signal.targetStart)
+            {
+                return true
+            }
             return false
         }
+    }
+
+    /// What `parent` forked (processes and, if the source reports them, threads).
+    func forks(by parent: Child) -> [ForkDetails] {
+        events(of: parent).compactMap { $0.process.pid == parent.pid ? $0.fork : nil }
     }
 
     /// Waits until `predicate` holds over the events so far; false after `timeout` seconds.
@@ -49,10 +59,11 @@ final class EventCollector: Sendable {
         return predicate(events)
     }
 
-    /// The exit event of `pid`, waiting for it to arrive.
-    func exit(of pid: pid_t, timeout: Double = 10) async -> (LifecycleEvent, ExitDetails)? {
-        _ = await waitUntil(timeout: timeout) { events in events.contains { $0.isExit(of: pid) } }
-        guard let event = events.first(where: { $0.isExit(of: pid) }), case .exit(let details) = event.payload
+    /// The exit event of `child`, waiting for it to arrive.
+    func exit(of child: Child, timeout: Double = 10) async -> (LifecycleEvent, ExitDetails)? {
+        _ = await waitUntil(timeout: timeout) { events in events.contains { $0.isExit(of: child) } }
+        guard let event = events.first(where: { $0.isExit(of: child) }),
+            case .exit(let details) = event.payload
         else { return nil }
         return (event, details)
     }
@@ -66,8 +77,8 @@ final class EventCollector: Sendable {
 }
 
 extension LifecycleEvent {
-    func isExit(of pid: pid_t) -> Bool {
-        if case .exit = payload { return process.pid == pid }
+    func isExit(of child: Child) -> Bool {
+        if case .exit = payload { return child.matches(pid: process.pid, start: process.start) }
         return false
     }
 
@@ -84,6 +95,14 @@ extension LifecycleEvent {
     var signal: SignalDetails? {
         if case .signal(let details) = payload { return details }
         return nil
+    }
+}
+
+extension Child {
+    /// The process a fork event announced, when the source knew its start.
+    init?(fork: ForkDetails) {
+        guard !fork.isThread, let start = fork.childStart else { return nil }
+        self.init(pid: fork.childPID, startTicks: start.clockTicks)
     }
 }
 
@@ -109,13 +128,4 @@ enum TestSources {
         configuration.intervalNanoseconds = intervalMilliseconds * 1_000_000
         return ProcPollSource(configuration: configuration)
     }
-}
-
-/// Runs the test child with `arguments` in a fresh directory (cores land there) and reaps it.
-@discardableResult
-func runTestChild(_ arguments: [String], in directory: TemporaryDirectory = TemporaryDirectory()) throws -> (
-    pid: pid_t, status: Int32
-) {
-    let pid = try spawnChild(BuildProducts.testChild, arguments, in: directory.path)
-    return (pid, waitForExit(pid))
 }

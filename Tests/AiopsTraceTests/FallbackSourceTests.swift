@@ -15,10 +15,10 @@ struct ConnectorSourceTests {
         let directory = TemporaryDirectory()
         let (exited, _) = try runTestChild(["exit", "3"], in: directory)
         let (crashed, _) = try runTestChild(["segv", "core"], in: directory)
-        let victim = try spawnChild(BuildProducts.testChild, ["sleep", "30"], in: directory.path)
+        let victim = try startChild(BuildProducts.testChild, ["sleep", "30"], in: directory.path)
         try await Task.sleep(nanoseconds: 100_000_000)
-        let (killer, _) = try runTestChild(["kill", String(victim), String(SIGKILL)], in: directory)
-        waitForExit(victim)
+        let (killer, _) = try runTestChild(["kill", String(victim.pid), String(SIGKILL)], in: directory)
+        waitForExit(victim.pid)
 
         let exitedEvent = try #require(await collector.exit(of: exited))
         let crashedEvent = try #require(await collector.exit(of: crashed))
@@ -41,8 +41,8 @@ struct ConnectorSourceTests {
     @Test("a process that lives long enough gets its name and argv from /proc")
     func namesOfLongerLivedProcess() async throws {
         let collector = EventCollector(try TestSources.connector())
-        let (pid, _) = try runTestChild(["linger", "200", "9"])
-        let exit = try #require(await collector.exit(of: pid))
+        let (child, _) = try runTestChild(["linger", "200", "9"])
+        let exit = try #require(await collector.exit(of: child))
         await collector.stop()
         #expect(exit.1.status == .exited(9))
         #expect(exit.0.process.comm == "aiops-testchild")
@@ -52,46 +52,45 @@ struct ConnectorSourceTests {
     @Test("main thread exits first, a worker later exit(5)s: the connector path also says 5, once")
     func mainThreadExitsFirst() async throws {
         let collector = EventCollector(try TestSources.connector())
-        let (pid, status) = try runTestChild(["thread-last", "5"])
+        let (child, status) = try runTestChild(["thread-last", "5"])
         #expect(status == 5 << 8)
-        let exit = try #require(await collector.exit(of: pid))
+        let exit = try #require(await collector.exit(of: child))
         try await Task.sleep(nanoseconds: 200_000_000)
         await collector.stop()
         #expect(exit.1.status == .exited(5))
-        #expect(collector.events(of: pid).filter { $0.isExit(of: pid) }.count == 1)
+        #expect(collector.events(of: child).filter { $0.isExit(of: child) }.count == 1)
     }
 
     @Test("threads are counted, not reported as process forks or exits")
     func threads() async throws {
         let collector = EventCollector(try TestSources.connector(threads: true))
-        let (pid, _) = try runTestChild(["thread"])
-        _ = try #require(await collector.exit(of: pid))
+        let (child, _) = try runTestChild(["thread"])
+        _ = try #require(await collector.exit(of: child))
         await collector.stop()
-        let forks = collector.events(of: pid).compactMap(\.fork)
+        let forks = collector.forks(by: child)
         #expect(forks.count == 1)
         #expect(forks.first?.isThread == true)
-        #expect(collector.events(of: pid).filter { $0.isExit(of: pid) }.count == 1)
+        #expect(collector.events(of: child).filter { $0.isExit(of: child) }.count == 1)
     }
 
     @Test("exec argv read from /proc for a process that lives long enough")
     func arguments() async throws {
         let collector = EventCollector(try TestSources.connector())
-        let (pid, _) = try runTestChild(["args", "hello world", "héllo"])
-        _ = try #require(await collector.exit(of: pid))
+        let (child, _) = try runTestChild(["args", "hello world", "héllo"])
+        _ = try #require(await collector.exit(of: child))
         await collector.stop()
-        let exec = try #require(collector.events(of: pid).compactMap(\.exec).first)
+        let exec = try #require(collector.events(of: child).compactMap(\.exec).first)
         #expect(exec.argv == [UntrustedText(BuildProducts.testChild.utf8), "args", "hello world", "héllo"])
     }
 
     @Test("descendants: fork events link child to parent")
     func grandchildren() async throws {
         let collector = EventCollector(try TestSources.connector())
-        let (pid, _) = try runTestChild(["tree", "2"])
-        _ = try #require(await collector.exit(of: pid))
+        let (root, _) = try runTestChild(["tree", "2"])
+        _ = try #require(await collector.exit(of: root))
         await collector.stop()
-        let forks = collector.events.filter { $0.fork != nil }
-        let child = try #require(forks.first { $0.process.pid == pid }?.fork?.childPID)
-        let grandchild = try #require(forks.first { $0.process.pid == child }?.fork?.childPID)
+        let child = try #require(collector.forks(by: root).first.flatMap(Child.init(fork:)))
+        let grandchild = try #require(collector.forks(by: child).first.flatMap(Child.init(fork:)))
         let exit = try #require(await collector.exit(of: grandchild))
         #expect(exit.1.status == .exited(7))
     }
@@ -99,29 +98,31 @@ struct ConnectorSourceTests {
 
 @Suite("Proc polling source")
 struct PollSourceTests {
-    @Test("a process that outlives the interval is seen starting and, caught as a zombie, exiting with its status")
+    @Test(
+        "a process that outlives the interval is seen starting and, caught as a zombie, exiting with its status"
+    )
     func lingeringProcess() async throws {
         let collector = EventCollector(TestSources.poll(intervalMilliseconds: 50))
-        let pid = try spawnChild(BuildProducts.testChild, ["linger", "400", "4"])
+        let child = try startChild(BuildProducts.testChild, ["linger", "400", "4"])
         // Leave it a zombie long enough for a scan to read its status.
         try await Task.sleep(nanoseconds: 700_000_000)
-        waitForExit(pid)
-        let exit = try #require(await collector.exit(of: pid))
+        waitForExit(child.pid)
+        let exit = try #require(await collector.exit(of: child))
         await collector.stop()
         #expect(exit.0.source == .procPoll)
         #expect(exit.1.status == .exited(4))
-        let fork = try #require(collector.events.first { $0.fork?.childPID == pid })
+        let fork = try #require(collector.events.first { $0.fork.flatMap(Child.init(fork:)) == child })
         #expect(fork.process.pid == getpid())
-        let exec = try #require(collector.events(of: pid).compactMap(\.exec).first)
+        let exec = try #require(collector.events(of: child).compactMap(\.exec).first)
         #expect(exec.argv.suffix(3) == ["linger", "400", "4"])
     }
 
     @Test("a process reaped between scans exits with an unknown status, not a made-up one")
     func reapedBetweenScans() async throws {
         let collector = EventCollector(TestSources.poll(intervalMilliseconds: 50))
-        let pid = try spawnChild(BuildProducts.testChild, ["linger", "300", "0"])
-        waitForExit(pid)  // reaped at once: never a zombie for long
-        let exit = try #require(await collector.exit(of: pid))
+        let child = try startChild(BuildProducts.testChild, ["linger", "300", "0"])
+        waitForExit(child.pid)  // reaped at once: a zombie only for an instant
+        let exit = try #require(await collector.exit(of: child))
         await collector.stop()
         #expect(exit.1.status == nil || exit.1.status == .exited(0))
     }

@@ -3,7 +3,8 @@ import ArgumentParser
 /// `aiops doctor`: what this host supports.
 struct DoctorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "doctor", abstract: "Show what this host supports and which trace backend aiops will use.")
+        commandName: "doctor",
+        abstract: "Show what this host supports and which trace backend aiops will use.")
 
     @Flag(help: "JSON output.")
     var json = false

@@ -14,19 +14,29 @@ struct TraceCommand: AsyncParsableCommand {
             the proc connector or /proc polling and says on stderr what that mode cannot see.
             """)
 
-    @Option(help: ArgumentHelp("How long to trace: 500ms, 30s, 5m, 2h (default: until Ctrl-C).", valueName: "duration"))
+    @Option(
+        help: ArgumentHelp(
+            "How long to trace: 500ms, 30s, 5m, 2h (default: until Ctrl-C).", valueName: "duration"))
     var duration: String?
 
-    @Option(help: ArgumentHelp("Only this process and its descendants, including ones born during the trace.", valueName: "pid"))
+    @Option(
+        help: ArgumentHelp(
+            "Only this process and its descendants, including ones born during the trace.", valueName: "pid"))
     var pid: Int32?
 
-    @Option(help: ArgumentHelp("Only processes with this name (comm; the kernel keeps 15 characters).", valueName: "name"))
+    @Option(
+        help: ArgumentHelp(
+            "Only processes with this name (comm; the kernel keeps 15 characters).", valueName: "name"))
     var comm: String?
 
-    @Option(help: ArgumentHelp("Only processes in this systemd unit's cgroup (e.g. nginx or nginx.service).", valueName: "unit"))
+    @Option(
+        help: ArgumentHelp(
+            "Only processes in this systemd unit's cgroup (e.g. nginx or nginx.service).", valueName: "unit"))
     var unit: String?
 
-    @Option(help: ArgumentHelp("Comma-separated event types: exec, fork, exit, signal, or all.", valueName: "types"))
+    @Option(
+        help: ArgumentHelp(
+            "Comma-separated event types: exec, fork, exit, signal, or all.", valueName: "types"))
     var events: String?
 
     @Flag(help: "Only abnormal exits: a non-zero exit code or death by a signal.")
@@ -38,7 +48,9 @@ struct TraceCommand: AsyncParsableCommand {
     @Flag(name: .customLong("sigchld"), help: "Also show SIGCHLD (sent to a parent on every child exit).")
     var sigchld = false
 
-    @Option(help: ArgumentHelp("auto (BPF, else proc connector, else polling), bpf, proc, or poll.", valueName: "backend"))
+    @Option(
+        help: ArgumentHelp(
+            "auto (BPF, else proc connector, else polling), bpf, proc, or poll.", valueName: "backend"))
     var backend: String = "auto"
 
     @Flag(help: "One JSON object per line (schema in the README).")
@@ -47,7 +59,9 @@ struct TraceCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Poll interval of --backend poll.", valueName: "duration"))
     var pollInterval: String = "250ms"
 
-    @Option(help: ArgumentHelp("BPF ring buffer size: a power of two from 64K to 1G (default 4M).", valueName: "size"))
+    @Option(
+        help: ArgumentHelp(
+            "BPF ring buffer size: a power of two from 64K to 1G (default 4M).", valueName: "size"))
     var ringSize: String?
 
     func validate() throws {
@@ -96,7 +110,9 @@ struct TraceCommand: AsyncParsableCommand {
 }
 
 func parseDuration(_ text: String, option: String) throws -> UInt64 {
-    do { return try DurationText.parseNanoseconds(text) } catch { throw ValidationError("\(option): \(error)") }
+    do { return try DurationText.parseNanoseconds(text) } catch {
+        throw ValidationError("\(option): \(error)")
+    }
 }
 
 func parseEventKinds(_ text: String) throws -> Set<LifecycleEventKind> {
@@ -108,7 +124,8 @@ func parseEventKinds(_ text: String) throws -> Set<LifecycleEventKind> {
         } else if let kind = LifecycleEventKind(rawValue: trimmed) {
             kinds.insert(kind)
         } else {
-            throw ValidationError("--events: '\(trimmed)' is not an event type (exec, fork, exit, signal, all)")
+            throw ValidationError(
+                "--events: '\(trimmed)' is not an event type (exec, fork, exit, signal, all)")
         }
     }
     return kinds

@@ -73,10 +73,15 @@ struct Doctor {
 
     private func privilegeCheck() -> Check {
         let capabilities = effectiveCapabilities()
-        let names: [(Int, String)] = [(21, "SYS_ADMIN"), (38, "PERFMON"), (39, "BPF"), (12, "NET_ADMIN"), (34, "SYSLOG")]
+        let names: [(Int, String)] = [
+            (21, "SYS_ADMIN"), (38, "PERFMON"), (39, "BPF"), (12, "NET_ADMIN"), (34, "SYSLOG"),
+        ]
         let held = names.filter { capabilities & (1 << UInt64($0.0)) != 0 }.map(\.1)
-        let detail = "uid \(getuid()), euid \(geteuid()); capabilities: " + (held.isEmpty ? "none" : held.joined(separator: ", "))
-        let canBPF = capabilities & (1 << 39) != 0 && capabilities & (1 << 38) != 0 || capabilities & (1 << 21) != 0
+        let detail =
+            "uid \(getuid()), euid \(geteuid()); capabilities: "
+            + (held.isEmpty ? "none" : held.joined(separator: ", "))
+        let canBPF =
+            capabilities & (1 << 39) != 0 && capabilities & (1 << 38) != 0 || capabilities & (1 << 21) != 0
         return Check(name: "privileges", status: canBPF ? .ok : .missing, detail: detail)
     }
 
@@ -92,9 +97,11 @@ struct Doctor {
     private func btfCheck() -> Check {
         var info = stat()
         guard stat("/sys/kernel/btf/vmlinux", &info) == 0 else {
-            return Check(name: "kernel BTF", status: .missing, detail: "/sys/kernel/btf/vmlinux absent: no CO-RE BPF")
+            return Check(
+                name: "kernel BTF", status: .missing, detail: "/sys/kernel/btf/vmlinux absent: no CO-RE BPF")
         }
-        return Check(name: "kernel BTF", status: .ok, detail: "/sys/kernel/btf/vmlinux (\(info.st_size / 1024) KiB)")
+        return Check(
+            name: "kernel BTF", status: .ok, detail: "/sys/kernel/btf/vmlinux (\(info.st_size / 1024) KiB)")
     }
 
     private func bpfCheck() -> (check: Check, variant: String?) {
@@ -126,13 +133,16 @@ struct Doctor {
 
     private func cgroupCheck() -> Check {
         guard let hierarchy = CgroupHierarchy() else {
-            return Check(name: "cgroup v2", status: .missing, detail: "not mounted: --unit and the unit field are unavailable")
+            return Check(
+                name: "cgroup v2", status: .missing,
+                detail: "not mounted: --unit and the unit field are unavailable")
         }
         return Check(name: "cgroup v2", status: .ok, detail: "mounted at \(hierarchy.mountPoint)")
     }
 
     private func tracefsCheck() -> Check {
-        let mounted = access("/sys/kernel/tracing/trace_pipe", F_OK) == 0
+        let mounted =
+            access("/sys/kernel/tracing/trace_pipe", F_OK) == 0
             || access("/sys/kernel/debug/tracing/trace_pipe", F_OK) == 0
         return Check(
             name: "tracefs", status: .info,
@@ -140,7 +150,9 @@ struct Doctor {
     }
 
     private func initCheck() -> Check {
-        let comm = procfs.read("1/comm").bytes.map { UntrustedText(bytes: $0.filter { $0 != 10 }).terminalSafe } ?? "?"
+        let comm =
+            procfs.read("1/comm").bytes.map { UntrustedText(bytes: $0.filter { $0 != 10 }).terminalSafe }
+            ?? "?"
         if comm == "systemd" {
             return Check(name: "PID 1", status: .ok, detail: "systemd: service analysis available")
         }
@@ -150,43 +162,77 @@ struct Doctor {
     }
 
     private func journalCheck() -> Check {
-        let directories = [String](["/var/log/journal", "/run/log/journal"]).filter { access($0, R_OK) == 0 }
         let journalctl = [String](["/usr/bin/journalctl", "/bin/journalctl"]).first { access($0, X_OK) == 0 }
         guard let journalctl else {
             return Check(name: "journal", status: .missing, detail: "journalctl not installed")
         }
-        if directories.isEmpty {
-            return Check(name: "journal", status: .missing, detail: "\(journalctl) present, but no journal directory")
+        // An empty journal directory is "no journal", not "no errors": count the files.
+        let files = [String](["/var/log/journal", "/run/log/journal"]).flatMap {
+            journalFiles(under: $0, depth: 0)
         }
-        return Check(name: "journal", status: .ok, detail: "\(journalctl); \(directories.joined(separator: ", "))")
+        if files.isEmpty {
+            return Check(
+                name: "journal", status: .missing,
+                detail: "\(journalctl) present, but no journal files in /var/log/journal or /run/log/journal")
+        }
+        return Check(name: "journal", status: .ok, detail: "\(journalctl); \(files.count) journal files")
+    }
+
+    /// *.journal files up to two directories deep (<dir>/<machine-id>/system.journal).
+    private func journalFiles(under path: String, depth: Int) -> [String] {
+        guard depth <= 2, let directory = opendir(path) else { return [] }
+        defer { closedir(directory) }
+        var found: [String] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) {
+                String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            guard name != ".", name != ".." else { continue }
+            if entry.pointee.d_type == UInt8(DT_DIR) {
+                found += journalFiles(under: path + "/" + name, depth: depth + 1)
+            } else if name.hasSuffix(".journal") || name.hasSuffix(".journal~") {
+                found.append(path + "/" + name)
+            }
+        }
+        return found
     }
 
     private func kernelLogCheck() -> Check {
         let fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC)
-        let restrict = procfs.read("sys/kernel/dmesg_restrict").bytes.map { String(decoding: $0, as: UTF8.self) }
+        let restrict = procfs.read("sys/kernel/dmesg_restrict").bytes.map {
+            String(decoding: $0, as: UTF8.self)
+        }
         let restrictText = restrict.map { "dmesg_restrict=" + $0.filter { !$0.isWhitespace } } ?? ""
         guard fd >= 0 else {
             return Check(
                 name: "kernel log", status: .missing,
-                detail: "/dev/kmsg not readable (\(errnoText(errno))) \(restrictText): OOM and segfault lines unavailable")
+                detail:
+                    "/dev/kmsg not readable (\(errnoText(errno))) \(restrictText): OOM and segfault lines unavailable"
+            )
         }
         close(fd)
         return Check(name: "kernel log", status: .ok, detail: "/dev/kmsg readable \(restrictText)")
     }
 
     private func corePatternCheck() -> Check {
-        let pattern = procfs.read("sys/kernel/core_pattern").bytes.map {
-            UntrustedText(bytes: $0.filter { $0 != 10 }).terminalSafe
-        } ?? "?"
-        let detail = pattern.hasPrefix("|") ? "piped to \(pattern.dropFirst())" : "'\(pattern)' (relative: the crashing process's cwd)"
+        let pattern =
+            procfs.read("sys/kernel/core_pattern").bytes.map {
+                UntrustedText(bytes: $0.filter { $0 != 10 }).terminalSafe
+            } ?? "?"
+        let detail =
+            pattern.hasPrefix("|")
+            ? "piped to \(pattern.dropFirst())" : "'\(pattern)' (relative: the crashing process's cwd)"
         return Check(name: "core dumps", status: .info, detail: detail)
     }
 
     private func errnoText(_ number: Int32) -> String {
-        number == EACCES ? "EACCES" : number == EPERM ? "EPERM" : number == ENOENT ? "ENOENT" : "errno \(number)"
+        number == EACCES
+            ? "EACCES" : number == EPERM ? "EPERM" : number == ENOENT ? "ENOENT" : "errno \(number)"
     }
 
-    private func renderTable(_ checks: [Check], backend: EventSource, limitations: [String], style: TerminalStyle) -> [String] {
+    private func renderTable(
+        _ checks: [Check], backend: EventSource, limitations: [String], style: TerminalStyle
+    ) -> [String] {
         let width = checks.map(\.name.count).max() ?? 10
         var lines = [style.paint("aiops doctor", .bold)]
         for check in checks {

@@ -47,7 +47,7 @@ final class TraceSession {
         let table = ProcessTable()
         let snapshots = reader.all()
         table.seed(snapshots)
-        var filter = try makeFilter(snapshots: snapshots)
+        let filter = try makeFilter(snapshots: snapshots)
 
         printError("tracing with \(source.backend.rawValue); Ctrl-C to stop")
         let stopper = SessionStopper(source: source)
@@ -84,7 +84,8 @@ final class TraceSession {
 
         let summary = TraceSummary(
             backend: source.backend, seconds: BootInstant.now().seconds(since: started), shown: shown,
-            statistics: source.statistics(), tableEvictions: table.evictions, duplicateExits: table.duplicateExits,
+            statistics: source.statistics(), tableEvictions: table.evictions,
+            duplicateExits: table.duplicateExits,
             limitations: source.limitations)
         if options.json {
             output.write(summary.json())
@@ -107,7 +108,8 @@ final class TraceSession {
 
     private func makeFilter(snapshots: [ProcessSnapshot]) throws(AiopsError) -> TraceFilter {
         var filter = TraceFilter(
-            kinds: options.kinds, includeThreads: options.includeThreads, onlyFailedExits: options.onlyFailedExits,
+            kinds: options.kinds, includeThreads: options.includeThreads,
+            onlyFailedExits: options.onlyFailedExits,
             comm: options.comm)
         if let root {
             filter.processTree = ProcessTreeFilter(

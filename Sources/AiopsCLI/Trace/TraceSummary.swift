@@ -66,18 +66,25 @@ struct TraceSummary {
         } else {
             var losses: [String] = []
             for kind in kinds where (statistics.kernelDropped[kind] ?? 0) > 0 {
-                losses.append("\(statistics.kernelDropped[kind]!) \(kind.rawValue) in the kernel (ring buffer full)")
+                losses.append(
+                    "\(statistics.kernelDropped[kind]!) \(kind.rawValue) in the kernel (ring buffer full)")
             }
             if statistics.kernelOverruns > 0 {
-                losses.append("\(statistics.kernelOverruns) netlink overruns (each loses an unknown number of events)")
+                losses.append(
+                    "\(statistics.kernelOverruns) netlink overruns (each loses an unknown number of events)")
             }
-            if statistics.streamDropped > 0 { losses.append("\(statistics.streamDropped) in the queue (consumer too slow)") }
+            if statistics.streamDropped > 0 {
+                losses.append("\(statistics.streamDropped) in the queue (consumer too slow)")
+            }
             if statistics.malformed > 0 { losses.append("\(statistics.malformed) malformed records") }
             lines.append(style.paint("lost: " + losses.joined(separator: "; "), .red))
-            if statistics.totalKernelDropped > 0 { lines.append("hint: a larger --ring-size keeps more in a burst") }
+            if statistics.totalKernelDropped > 0 {
+                lines.append("hint: a larger --ring-size keeps more in a burst")
+            }
         }
         if tableEvictions > 0 {
-            lines.append("process table full: \(tableEvictions) records evicted (their exits show less detail)")
+            lines.append(
+                "process table full: \(tableEvictions) records evicted (their exits show less detail)")
         }
         for limitation in limitations { lines.append("cannot see: \(limitation)") }
         return lines

@@ -6,7 +6,9 @@ import AiopsTrace
 /// explain the odd cases (a thread id, a kernel thread, a unit that is not running).
 enum TraceTargets {
     /// The process to follow for `--pid`. A thread id resolves to its process (with a note).
-    static func process(pid: Int32, reader: ProcessSnapshotReader) throws(AiopsError) -> (ProcStat, note: String?) {
+    static func process(pid: Int32, reader: ProcessSnapshotReader) throws(AiopsError) -> (
+        ProcStat, note: String?
+    ) {
         guard let stat = reader.procfs.read("\(pid)/stat", limit: 2048).bytes.flatMap(ProcStat.parse) else {
             throw AiopsError(.noSuchTarget, "no process with PID \(pid)", hint: "check it with: ps -p \(pid)")
         }
@@ -18,10 +20,14 @@ enum TraceTargets {
                 hint: "trace a user process, or everything (no --pid)")
         }
         if let tgid = reader.threadGroup(ofTask: pid), tgid != pid {
-            guard let process = reader.procfs.read("\(tgid)/stat", limit: 2048).bytes.flatMap(ProcStat.parse) else {
+            guard let process = reader.procfs.read("\(tgid)/stat", limit: 2048).bytes.flatMap(ProcStat.parse)
+            else {
                 throw AiopsError(.noSuchTarget, "PID \(pid) is a thread of process \(tgid), which is gone")
             }
-            return (process, "PID \(pid) is a thread of process \(tgid) (\(process.comm.terminalSafe)): tracing that process")
+            return (
+                process,
+                "PID \(pid) is a thread of process \(tgid) (\(process.comm.terminalSafe)): tracing that process"
+            )
         }
         return (stat, nil)
     }

@@ -30,7 +30,7 @@ public struct TraceFilter {
 
     /// Whether to show `event`. Also lets the process-tree filter follow forks, so call it for
     /// every event, in order.
-    public mutating func admit(_ event: LifecycleEvent) -> Bool {
+    public func admit(_ event: LifecycleEvent) -> Bool {
         let inTree = processTree?.observe(event) ?? true
         guard kinds.contains(event.kind), inTree else { return false }
         switch event.payload {

@@ -56,7 +56,8 @@ public final class ProcessTable {
             if let known = records[snapshot.pid]?.start, known.sameStart(as: snapshot.stat.start) { continue }
             insert(
                 Record(
-                    pid: snapshot.pid, start: snapshot.stat.start, ppid: snapshot.stat.ppid, uid: snapshot.uid,
+                    pid: snapshot.pid, start: snapshot.stat.start, ppid: snapshot.stat.ppid,
+                    uid: snapshot.uid,
                     comm: snapshot.stat.comm, argv: snapshot.stat.isKernelThread ? nil : snapshot.argv,
                     cgroupID: nil, origin: .seeded, pendingKiller: nil, sequence: 0))
         }
@@ -147,7 +148,9 @@ public final class ProcessTable {
 
     /// The record of this very process, if the table has it (not an older process of that pid).
     private func currentRecord(for process: EventProcess) -> Record? {
-        guard let record = records[process.pid], Self.sameStart(record.start, process.start) else { return nil }
+        guard let record = records[process.pid], Self.sameStart(record.start, process.start) else {
+            return nil
+        }
         return record
     }
 

@@ -88,7 +88,10 @@ public final class BPFLifecycleSource: LifecycleSource, @unchecked Sendable {
             let stopping = stopRequested.load(ordering: .relaxed)
             // A final drain after the stop request: nothing the kernel queued is left behind.
             let timeout = stopping ? 0 : configuration.pollIntervalMilliseconds
-            let polled = tracer.withLock { handle in handle.map { aiops_bpf_tracer_poll($0, timeout) } ?? 0 }
+            // Only this thread closes the handle, so it polls without holding the lock: readers of
+            // the drop counters never wait for a poll.
+            let handle = tracer.withLock { $0 }
+            let polled = handle.map { aiops_bpf_tracer_poll($0, timeout) } ?? 0
             if polled < 0 { drain.pollErrors += 1 }
             queue.push(drain.takeBatch())
             if stopping { break }
@@ -106,7 +109,9 @@ public final class BPFLifecycleSource: LifecycleSource, @unchecked Sendable {
         tracer.withLock { handle -> [LifecycleEventKind: UInt64] in
             guard let handle else { return [:] }
             var counts = [UInt64](repeating: 0, count: Int(AIOPS_EVENT_KIND_MAX.rawValue))
-            let result = counts.withUnsafeMutableBufferPointer { aiops_bpf_tracer_drops(handle, $0.baseAddress) }
+            let result = counts.withUnsafeMutableBufferPointer {
+                aiops_bpf_tracer_drops(handle, $0.baseAddress)
+            }
             guard result == 0 else { return [:] }
             var drops: [LifecycleEventKind: UInt64] = [:]
             for (index, count) in counts.enumerated() {
@@ -200,8 +205,11 @@ struct BPFLoadError {
                 hint: "use --backend proc")
         case AIOPS_BPF_ERR_VERIFIER.rawValue:
             return AiopsError(
-                .software, "the kernel's BPF verifier rejected aiops's program (a bug in aiops): \(libbpfDetail)",
-                hint: "rerun with AIOPS_BPF_DEBUG=1 for the verifier log and report it; --backend proc works meanwhile")
+                .software,
+                "the kernel's BPF verifier rejected aiops's program (a bug in aiops): \(libbpfDetail)",
+                hint:
+                    "rerun with AIOPS_BPF_DEBUG=1 for the verifier log and report it; --backend proc works meanwhile"
+            )
         default:
             return AiopsError(.failure, "loading the BPF programs failed: \(libbpfDetail)")
         }

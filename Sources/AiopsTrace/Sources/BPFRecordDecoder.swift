@@ -46,7 +46,8 @@ enum BPFRecordDecoder {
             let event = data.loadUnaligned(as: aiops_signal_event.self)
             let details = SignalDetails(
                 signal: event.signal, code: event.code, result: event.result, toGroup: event.group != 0,
-                targetPID: Int32(bitPattern: event.target_pid), targetTID: Int32(bitPattern: event.target_tid),
+                targetPID: Int32(bitPattern: event.target_pid),
+                targetTID: Int32(bitPattern: event.target_tid),
                 targetStart: BootInstant(nanoseconds: event.target_start_ns),
                 targetComm: withUnsafeBytes(of: event.target_comm) { UntrustedText(cString: $0) })
             return LifecycleEvent(time: time, source: .bpf, process: process, payload: .signal(details))
@@ -74,7 +75,8 @@ enum BPFRecordDecoder {
             as: (UInt16, UInt16).self)
         let filenameLength = min(Int(lengths.0), Int(AIOPS_FILENAME_LEN))
         let argsLength = min(Int(lengths.1), size - argsOffset)
-        let filename = UntrustedText(UnsafeRawBufferPointer(start: data + filenameOffset, count: filenameLength))
+        let filename = UntrustedText(
+            UnsafeRawBufferPointer(start: data + filenameOffset, count: filenameLength))
         let args = UnsafeRawBufferPointer(start: data + argsOffset, count: max(argsLength, 0))
         let flags = header.flags
         return ExecDetails(

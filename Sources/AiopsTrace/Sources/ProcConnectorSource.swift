@@ -50,7 +50,8 @@ public final class ProcConnectorSource: LifecycleSource, @unchecked Sendable {
             }
             throw AiopsError(
                 .unavailable,
-                "the proc connector is not available (\(errnoName(error))): kernel without CONFIG_PROC_EVENTS?")
+                "the proc connector is not available (\(errnoName(error))): kernel without CONFIG_PROC_EVENTS?"
+            )
         }
         fd = result
     }
@@ -94,31 +95,29 @@ public final class ProcConnectorSource: LifecycleSource, @unchecked Sendable {
 
         while true {
             let stopping = stopRequested.load(ordering: .relaxed)
-            let length = buffer.withUnsafeMutableBytes { bytes in
-                aiops_cn_receive(fd, bytes.baseAddress, bytes.count, stopping ? 0 : configuration.readTimeoutMilliseconds)
-            }
-            if length == -105 {  // ENOBUFS: the socket buffer overflowed, events are gone
-                counters.withLock { $0.kernelOverruns += 1 }
-                overrunPending = true
-            } else if length > 0 {
-                let count = buffer.withUnsafeBytes { bytes in
-                    raw.withUnsafeMutableBufferPointer { events in
-                        aiops_cn_parse(bytes.baseAddress, Int(length), events.baseAddress, Int32(events.count))
-                    }
-                }
-                for index in 0..<Int(count) {
-                    if let event = translator.translate(raw[index]) { batch.append(event) }
-                }
-            }
+            let length = receive(
+                into: &buffer, events: &raw, translator: &translator, batch: &batch,
+                timeout: stopping ? 0 : configuration.readTimeoutMilliseconds)
+            if length == -105 { overrunPending = true }  // ENOBUFS: events are gone
 
             let now = BootInstant.now()
-            if overrunPending || now.nanoseconds &- lastReconcile.nanoseconds >= configuration.reconcileIntervalNanoseconds {
-                batch += translator.reconcile(livePIDs: Set(configuration.procfs.pids()), now: now)
+            if overrunPending
+                || now.nanoseconds &- lastReconcile.nanoseconds >= configuration.reconcileIntervalNanoseconds
+            {
+                // Scan first, then drain what the socket holds, then judge: see reconcile().
+                let scannedAt = translator.sequence
+                let live = Set(configuration.procfs.pids())
+                while receive(into: &buffer, events: &raw, translator: &translator, batch: &batch, timeout: 0)
+                    > 0
+                {}
+                batch += translator.reconcile(livePIDs: live, scannedAt: scannedAt, now: now)
                 lastReconcile = now
                 overrunPending = false
             }
             // Hand over in batches: at most every 50 ms, or when the batch is large.
-            if batch.count >= 4096 || now.nanoseconds &- lastFlush.nanoseconds >= 50_000_000 || (stopping && length <= 0) {
+            if batch.count >= 4096 || now.nanoseconds &- lastFlush.nanoseconds >= 50_000_000
+                || (stopping && length <= 0)
+            {
                 deliver(&batch)
                 lastFlush = now
             }
@@ -126,6 +125,30 @@ public final class ProcConnectorSource: LifecycleSource, @unchecked Sendable {
         }
         aiops_cn_close(fd)
         queue.finish()
+    }
+
+    /// Receives one datagram and translates its events into `batch`. Returns the datagram's
+    /// length, 0 on timeout, or -errno; counts overruns.
+    private func receive(
+        into buffer: inout [UInt8], events raw: inout [aiops_cn_event], translator: inout ConnectorTranslator,
+        batch: inout [LifecycleEvent], timeout: Int32
+    ) -> Int32 {
+        let length = buffer.withUnsafeMutableBytes { bytes in
+            aiops_cn_receive(fd, bytes.baseAddress, bytes.count, timeout)
+        }
+        if length == -105 {
+            counters.withLock { $0.kernelOverruns += 1 }
+        } else if length > 0 {
+            let count = buffer.withUnsafeBytes { bytes in
+                raw.withUnsafeMutableBufferPointer { events in
+                    aiops_cn_parse(bytes.baseAddress, Int(length), events.baseAddress, Int32(events.count))
+                }
+            }
+            for index in 0..<Int(count) {
+                if let event = translator.translate(raw[index]) { batch.append(event) }
+            }
+        }
+        return length
     }
 
     private func deliver(_ batch: inout [LifecycleEvent]) {

@@ -16,7 +16,8 @@ struct ProcLookup {
     func eventProcess(pid: Int32, tid: Int32) -> EventProcess {
         let stat = stat(pid)
         return EventProcess(
-            pid: pid, tid: tid, ppid: stat?.ppid, uid: realUID(pid), comm: stat?.comm ?? UntrustedText(bytes: []),
+            pid: pid, tid: tid, ppid: stat?.ppid, uid: realUID(pid),
+            comm: stat?.comm ?? UntrustedText(bytes: []),
             start: stat?.start, cgroupID: cgroupID(pid))
     }
 
@@ -29,10 +30,12 @@ struct ProcLookup {
     }
 
     func execDetails(pid: Int32) -> ExecDetails {
-        let filename = procfs.readLink("\(pid)/exe").map { UntrustedText(bytes: $0) } ?? UntrustedText(bytes: [])
+        let filename =
+            procfs.readLink("\(pid)/exe").map { UntrustedText(bytes: $0) } ?? UntrustedText(bytes: [])
         switch procfs.read("\(pid)/cmdline", limit: argvLimit) {
         case .bytes(let bytes, let truncated):
-            return ExecDetails(filename: filename, argv: ProcCommandLine.parse(bytes), argvTruncated: truncated)
+            return ExecDetails(
+                filename: filename, argv: ProcCommandLine.parse(bytes), argvTruncated: truncated)
         default:
             return ExecDetails(filename: filename, argv: [], argvTruncated: false, argvMissing: true)
         }

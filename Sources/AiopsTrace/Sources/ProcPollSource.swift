@@ -123,7 +123,8 @@ struct ProcScanDiffer {
             }
             if stat.isZombie, !reportedZombies.contains(stat.key) {
                 reportedZombies.insert(stat.key)
-                events.append(exitEvent(stat, status: stat.exitCode.map(ExitStatus.init(waitStatus:)), time: time))
+                events.append(
+                    exitEvent(stat, status: stat.exitCode.map(ExitStatus.init(waitStatus:)), time: time))
             }
         }
         return events
@@ -136,14 +137,16 @@ struct ProcScanDiffer {
             comm: parent?.comm ?? UntrustedText(bytes: []), start: parent?.start)
         let fork = LifecycleEvent(
             time: time, source: .procPoll, process: parentProcess,
-            payload: .fork(ForkDetails(childPID: stat.pid, childTID: stat.pid, childStart: stat.start, isThread: false)))
+            payload: .fork(
+                ForkDetails(childPID: stat.pid, childTID: stat.pid, childStart: stat.start, isThread: false)))
         guard !stat.isKernelThread, parent?.comm != stat.comm else { return [fork] }
         return [fork, execEvent(stat, time: time)]
     }
 
     private func execEvent(_ stat: ProcStat, time: BootInstant) -> LifecycleEvent {
         LifecycleEvent(
-            time: time, source: .procPoll, process: process(stat), payload: .exec(lookup.execDetails(pid: stat.pid)))
+            time: time, source: .procPoll, process: process(stat),
+            payload: .exec(lookup.execDetails(pid: stat.pid)))
     }
 
     private func exitEvent(_ stat: ProcStat, status: ExitStatus?, time: BootInstant) -> LifecycleEvent {

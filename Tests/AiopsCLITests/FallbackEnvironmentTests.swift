@@ -1,0 +1,94 @@
+import AiopsTestSupport
+import Foundation
+import Testing
+
+/// The environments where BPF cannot be used, forced on this kernel: an unprivileged user, and
+/// a kernel without BTF (simulated by hiding /sys/kernel/btf in a mount namespace).
+@Suite("Fallback environments")
+struct FallbackEnvironmentTests {
+    /// Runs aiops as nobody with no capabilities.
+    private func asNobody(_ arguments: [String]) throws -> CommandResult {
+        try runCommand(
+            "/usr/bin/setpriv",
+            [
+                "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all", "--bounding-set=-all",
+                BuildProducts.aiops,
+            ]
+                + arguments, timeout: 30)
+    }
+
+    /// Runs aiops in a mount namespace where /sys/kernel/btf is an empty directory.
+    private func withoutBTF(_ arguments: [String]) throws -> CommandResult {
+        let command = (["'\(BuildProducts.aiops)'"] + arguments.map { "'\($0)'" }).joined(separator: " ")
+        return try runCommand(
+            "/usr/bin/unshare",
+            ["-m", "/bin/sh", "-c", "mount -t tmpfs none /sys/kernel/btf && exec \(command)"],
+            timeout: 30)
+    }
+
+    @Test("non-root with --backend bpf: exit 77 naming what is missing")
+    func nonRootBPF() throws {
+        let result = try asNobody(["trace", "--backend", "bpf", "--duration", "1s"])
+        #expect(result.status == 77, "stderr: \(result.standardError)")
+        #expect(result.standardError.contains("root"))
+        #expect(result.standardError.contains("CAP_BPF"))
+    }
+
+    @Test("non-root with --backend auto: falls back, one banner line says what is lost, trace works")
+    func nonRootAuto() throws {
+        let result = try asNobody(["trace", "--json", "--duration", "1500ms"])
+        #expect(result.status == 0, "stderr: \(result.standardError)")
+        let banner = result.standardError.split(separator: "\n").filter { $0.contains("falling back") }
+        #expect(banner.count == 1)
+        #expect(banner.first?.contains("cannot see") == true)
+        let summary = try #require(
+            result.outputLines.last.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) }
+                as? [String: Any])
+        #expect(summary["backend"] as? String != "bpf")
+        #expect((summary["limitations"] as? [String])?.isEmpty == false)
+    }
+
+    @Test("no kernel BTF with --backend bpf: exit 69 saying so")
+    func noBTF() throws {
+        let result = try withoutBTF(["trace", "--backend", "bpf", "--duration", "1s"])
+        #expect(result.status == 69, "stderr: \(result.standardError)")
+        #expect(result.standardError.contains("BTF"))
+    }
+
+    @Test("no kernel BTF with --backend auto: the proc connector takes over and still reports exit codes")
+    func noBTFAuto() throws {
+        let directory = TemporaryDirectory()
+        let script = directory.file("run.sh")
+        try """
+        mount -t tmpfs none /sys/kernel/btf || exit 99
+        '\(BuildProducts.aiops)' trace --json --comm aiops-testchild --events exit --duration 60s > '\(directory.file("out"))' 2> '\(directory.file("err"))' &
+        for i in $(seq 1 300); do grep -q 'tracing with' '\(directory.file("err"))' && break; sleep 0.1; done
+        '\(BuildProducts.testChild)' linger 50 6
+        for i in $(seq 1 300); do grep -q '"exit_code":6' '\(directory.file("out"))' && break; sleep 0.1; done
+        kill -TERM $!
+        wait $!
+
+        """.write(toFile: script, atomically: true, encoding: .utf8)
+        let result = try runCommand("/usr/bin/unshare", ["-m", "/bin/sh", script], timeout: 30)
+        #expect(result.status == 0)
+        let errors = try String(contentsOfFile: directory.file("err"), encoding: .utf8)
+        #expect(errors.contains("BTF"))
+        #expect(errors.contains("falling back to proc-connector"))
+        let output = try String(contentsOfFile: directory.file("out"), encoding: .utf8)
+        #expect(output.contains("\"exit_code\":6"))
+        #expect(output.contains("\"source\":\"proc-connector\""))
+    }
+
+    @Test("doctor reports the backend each environment gets", arguments: [true, false])
+    func doctor(root: Bool) throws {
+        let result =
+            root
+            ? try runCommand(BuildProducts.aiops, ["doctor", "--json"]) : try asNobody(["doctor", "--json"])
+        #expect(result.status == 0, "stderr: \(result.standardError)")
+        let report = try #require(
+            try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
+        #expect(report["trace_backend"] as? String == (root ? "bpf" : "proc-connector"))
+        let checks = try #require(report["checks"] as? [[String: Any]])
+        #expect(checks.contains { $0["name"] as? String == "PID 1" })
+    }
+}
