@@ -86,7 +86,8 @@ struct BPFSourceTests {
         #expect(
             victimStatus & 0x7f == SIGKILL,
             Comment(
-                rawValue: "victim \(victim) wait status \(victimStatus); SIGKILL result \(kill.signal?.result ?? -1); "
+                rawValue:
+                    "victim \(victim) wait status \(victimStatus); SIGKILL result \(kill.signal?.result ?? -1); "
                     + "\(namespaces); state before kill \(stateBefore); "
                     + "history: \(collector.events(of: victim).map(describe))"))
         let exit = try #require(await collector.exit(of: victim))
@@ -210,19 +211,22 @@ func namespaceReport(_ pid: pid_t) -> String {
     let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
     let nspid = status.split(separator: "\n").first { $0.hasPrefix("NSpid") } ?? "NSpid: ?"
     let mine = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/ns/pid")) ?? "?"
-    let children = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/ns/pid_for_children")) ?? "?"
+    let children =
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/ns/pid_for_children")) ?? "?"
     let victim = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/ns/pid")) ?? "?"
     return "\(nspid); victim ns \(victim); runner ns \(mine), for children \(children)"
 }
 
 /// One line per event, for failure messages.
 func describe(_ event: LifecycleEvent) -> String {
-    let at = "\(event.time.nanoseconds / 1_000_000)ms pid \(event.process.pid) (\(event.process.comm.terminalSafe))"
+    let at =
+        "\(event.time.nanoseconds / 1_000_000)ms pid \(event.process.pid) (\(event.process.comm.terminalSafe))"
     switch event.payload {
     case .exec(let exec): return "\(at) exec \(exec.argv.map(\.terminalSafe))"
     case .fork(let fork): return "\(at) fork \(fork.childPID)"
     case .exit(let exit): return "\(at) exit \(exit.status?.summary ?? "?")"
     case .signal(let signal):
-        return "\(at) signal \(signal.signal) -> \(signal.targetPID) code \(signal.code) result \(signal.result)"
+        return
+            "\(at) signal \(signal.signal) -> \(signal.targetPID) code \(signal.code) result \(signal.result)"
     }
 }
