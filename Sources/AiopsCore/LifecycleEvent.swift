@@ -14,8 +14,48 @@ public enum EventSource: String, Sendable, CaseIterable {
 public enum LifecycleEventKind: String, Sendable, CaseIterable, Comparable {
     case exec, fork, exit, signal
 
-    public static func < (lhs: Self, rhs: Self) -> Bool {
-        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    /// 0...3, for per-kind counters kept in arrays on the per-event paths.
+    public var index: Int {
+        switch self {
+        case .exec: return 0
+        case .fork: return 1
+        case .exit: return 2
+        case .signal: return 3
+        }
+    }
+
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.index < rhs.index }
+}
+
+/// Counts per event kind, cheap enough to bump for every event.
+public struct KindCounts: Sendable, Equatable {
+    private var counts: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+
+    public init() {}
+
+    public subscript(kind: LifecycleEventKind) -> UInt64 {
+        get {
+            switch kind {
+            case .exec: return counts.0
+            case .fork: return counts.1
+            case .exit: return counts.2
+            case .signal: return counts.3
+            }
+        }
+        set {
+            switch kind {
+            case .exec: counts.0 = newValue
+            case .fork: counts.1 = newValue
+            case .exit: counts.2 = newValue
+            case .signal: counts.3 = newValue
+            }
+        }
+    }
+
+    public var total: UInt64 { counts.0 + counts.1 + counts.2 + counts.3 }
+
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        LifecycleEventKind.allCases.allSatisfy { lhs[$0] == rhs[$0] }
     }
 }
 

@@ -29,18 +29,39 @@ public struct UntrustedText: Hashable, Sendable, ExpressibleByStringLiteral {
     /// \xNN; invalid UTF-8 bytes as \xNN; a backslash doubled so the escaping is unambiguous.
     /// No byte that a terminal interprets survives (C0, DEL, C1 controls, bidi overrides).
     public var terminalSafe: String {
-        var output = String()
+        var output: [UInt8] = []
         output.reserveCapacity(bytes.count)
-        var decoder = UTF8Decoder(bytes)
-        while let piece = decoder.next() {
-            switch piece {
-            case .scalar(let scalar):
-                appendTerminalSafe(scalar, to: &output)
-            case .invalid(let byte):
-                appendHexEscape(byte, to: &output)
+        appendTerminalSafe(to: &output)
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    /// `terminalSafe`, appended as UTF-8 to `output`: the hot path of the trace table. Printable
+    /// ASCII is copied byte by byte; only bytes from 0x80 go through the UTF-8 decoder.
+    public func appendTerminalSafe(to output: inout [UInt8]) {
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte >= 0x20 && byte < 0x7F && byte != 0x5C {
+                output.append(byte)
+                index += 1
+                continue
             }
+            if byte < 0x80 {
+                appendEscapedASCII(byte, to: &output)
+                index += 1
+                continue
+            }
+            var decoder = UTF8Decoder(bytes, from: index)
+            switch decoder.next() {
+            case .scalar(let scalar):
+                appendSafeScalar(scalar, bytes: bytes[index..<decoder.position], to: &output)
+            case .invalid(let invalid):
+                appendHexEscape(invalid, to: &output)
+            case nil:
+                break
+            }
+            index = decoder.position
         }
-        return output
     }
 
     /// For JSON and other Unicode consumers: invalid UTF-8 replaced by U+FFFD, everything else
@@ -50,26 +71,35 @@ public struct UntrustedText: Hashable, Sendable, ExpressibleByStringLiteral {
     }
 }
 
-private func appendHexEscape(_ byte: UInt8, to output: inout String) {
-    let digits: [Character] = Array("0123456789abcdef")
-    output.append("\\x")
-    output.append(digits[Int(byte >> 4)])
-    output.append(digits[Int(byte & 0xF)])
+private let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
+private func appendHexEscape(_ byte: UInt8, to output: inout [UInt8]) {
+    output.append(contentsOf: [
+        0x5C, UInt8(ascii: "x"), hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0xF)],
+    ])
 }
 
-private func appendTerminalSafe(_ scalar: Unicode.Scalar, to output: inout String) {
+/// An ASCII byte that is not printed as itself: a backslash, a control character, DEL.
+private func appendEscapedASCII(_ byte: UInt8, to output: inout [UInt8]) {
+    switch byte {
+    case 0x5C: output.append(contentsOf: [0x5C, 0x5C])
+    case 0x0A: output.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+    case 0x09: output.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+    case 0x0D: output.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+    case 0x1B: output.append(contentsOf: [0x5C, UInt8(ascii: "e")])
+    default: appendHexEscape(byte, to: &output)
+    }
+}
+
+/// A decoded non-ASCII scalar and the bytes that encoded it.
+private func appendSafeScalar(_ scalar: Unicode.Scalar, bytes: ArraySlice<UInt8>, to output: inout [UInt8]) {
     switch scalar.value {
-    case 0x5C: output.append("\\\\")
-    case 0x0A: output.append("\\n")
-    case 0x09: output.append("\\t")
-    case 0x0D: output.append("\\r")
-    case 0x1B: output.append("\\e")
-    case 0x00..<0x20, 0x7F: appendHexEscape(UInt8(scalar.value), to: &output)
     // C1 controls (an 8-bit CSI is 0x9B), and the bidirectional overrides and isolates that
     // reorder what a terminal shows ("Trojan Source").
     case 0x80..<0xA0, 0x202A...0x202E, 0x2066...0x2069, 0x200E, 0x200F, 0x061C:
-        output.append("\\u{\(String(scalar.value, radix: 16))}")
-    default: output.unicodeScalars.append(scalar)
+        output.append(contentsOf: "\\u{\(String(scalar.value, radix: 16))}".utf8)
+    default:
+        output.append(contentsOf: bytes)
     }
 }
 
@@ -82,11 +112,15 @@ struct UTF8Decoder {
     }
 
     private let bytes: [UInt8]
-    private var index = 0
+    private var index: Int
 
-    init(_ bytes: [UInt8]) {
+    init(_ bytes: [UInt8], from start: Int = 0) {
         self.bytes = bytes
+        self.index = start
     }
+
+    /// Where the next piece starts.
+    var position: Int { index }
 
     mutating func next() -> Piece? {
         guard index < bytes.count else { return nil }

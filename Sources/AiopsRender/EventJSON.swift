@@ -6,17 +6,35 @@ public struct EventJSONEncoder {
     private var time: TimeText
     /// The systemd unit (or scope) of a cgroup id, when known.
     private let unitOf: (UInt64) -> String?
+    /// Reused for every line, so its storage is allocated once per session.
+    private var writer = JSONWriter(reservingCapacity: 1024)
 
     public init(clock: WallClock, unitOf: @escaping (UInt64) -> String? = { _ in nil }) {
         self.time = TimeText(clock: clock)
         self.unitOf = unitOf
     }
 
+    /// The JSON object for `event`, without a newline.
     public mutating func encode(_ event: LifecycleEvent) -> [UInt8] {
-        var json = JSONWriter()
+        var bytes: [UInt8] = []
+        append(event, to: &bytes)
+        bytes.removeLast()
+        return bytes
+    }
+
+    /// Appends the JSON line for `event` (object and newline) to `output`.
+    public mutating func append(_ event: LifecycleEvent, to output: inout [UInt8]) {
+        var json = JSONWriter(reservingCapacity: 0)
+        swap(&json, &writer)
+        defer {
+            output.append(contentsOf: json.bytes)
+            output.append(10)
+            swap(&json, &writer)
+        }
+        json.reset()
         json.beginObject()
         json.key("time")
-        json.string(time.rfc3339(event.time))
+        json.preformattedString { time.appendRFC3339(event.time, to: &$0) }
         json.key("event")
         json.string(event.kind.rawValue)
         writeProcess(event.process, into: &json)
@@ -70,7 +88,6 @@ public struct EventJSONEncoder {
             json.bool(signal.toGroup)
         }
         json.endObject()
-        return json.bytes
     }
 
     private mutating func writeProcess(_ process: EventProcess, into json: inout JSONWriter) {
@@ -86,7 +103,7 @@ public struct EventJSONEncoder {
         json.string(process.comm)
         json.key("start_time")
         if let start = process.start {
-            json.string(time.rfc3339(start))
+            json.preformattedString { time.appendRFC3339(start, to: &$0) }
         } else {
             json.null()
         }

@@ -6,32 +6,49 @@ import AiopsCore
 /// output is stable line to line.
 public struct JSONWriter {
     public private(set) var bytes: [UInt8] = []
-    private var needsComma: [Bool] = []
+    /// Bit n: the container at depth n + 1 already holds a value, so the next needs a comma.
+    private var commaBits: UInt64 = 0
+    private var depth = 0
 
     public init(reservingCapacity capacity: Int = 512) {
         bytes.reserveCapacity(capacity)
     }
 
+    /// Empties the writer, keeping its storage: one writer serves every line of a session.
+    public mutating func reset() {
+        bytes.removeAll(keepingCapacity: true)
+        commaBits = 0
+        depth = 0
+    }
+
+    /// A string whose content `write` appends and promises needs no escaping (e.g. a timestamp).
+    public mutating func preformattedString(_ write: (inout [UInt8]) -> Void) {
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        write(&bytes)
+        bytes.append(UInt8(ascii: "\""))
+    }
+
     public mutating func beginObject() {
         separate()
         bytes.append(UInt8(ascii: "{"))
-        needsComma.append(false)
+        open()
     }
 
     public mutating func endObject() {
         bytes.append(UInt8(ascii: "}"))
-        needsComma.removeLast()
+        depth -= 1
     }
 
     public mutating func beginArray() {
         separate()
         bytes.append(UInt8(ascii: "["))
-        needsComma.append(false)
+        open()
     }
 
     public mutating func endArray() {
         bytes.append(UInt8(ascii: "]"))
-        needsComma.removeLast()
+        depth -= 1
     }
 
     /// Writes `"key":`; the next value call writes the value.
@@ -40,7 +57,7 @@ public struct JSONWriter {
         bytes.append(UInt8(ascii: "\""))
         name.withUTF8Buffer { bytes.append(contentsOf: $0) }
         bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
-        if !needsComma.isEmpty { needsComma[needsComma.count - 1] = false }
+        if depth > 0 { commaBits &= ~(1 << UInt64(depth - 1)) }  // the value follows without a comma
     }
 
     public mutating func string(_ value: String) {
@@ -63,7 +80,7 @@ public struct JSONWriter {
 
     public mutating func integer<T: BinaryInteger>(_ value: T) {
         separate()
-        bytes.append(contentsOf: String(value).utf8)
+        bytes.appendDecimal(value)
     }
 
     /// A number with at most `digits` decimals, trailing zeros kept short.
@@ -73,7 +90,7 @@ public struct JSONWriter {
             bytes.append(contentsOf: "null".utf8)
             return
         }
-        bytes.append(contentsOf: formatDecimal(value, digits: digits).utf8)
+        appendFixedPoint(value, digits: digits, to: &bytes)
     }
 
     public mutating func bool(_ value: Bool) {
@@ -91,9 +108,16 @@ public struct JSONWriter {
     }
 
     private mutating func separate() {
-        guard let last = needsComma.last else { return }
-        if last { bytes.append(UInt8(ascii: ",")) }
-        needsComma[needsComma.count - 1] = true
+        guard depth > 0 else { return }
+        let bit: UInt64 = 1 << UInt64(depth - 1)
+        if commaBits & bit != 0 { bytes.append(UInt8(ascii: ",")) }
+        commaBits |= bit
+    }
+
+    private mutating func open() {
+        precondition(depth < 64, "JSON nested deeper than 64 levels")
+        depth += 1
+        commaBits &= ~(1 << UInt64(depth - 1))
     }
 
     private mutating func appendQuoted<C: Collection>(_ utf8: C) where C.Element == UInt8 {
@@ -177,19 +201,33 @@ struct UTF8Decoding {
 
 /// Fixed-point decimal text without Foundation: "1.5", "0.000123", "12".
 func formatDecimal(_ value: Double, digits: Int) -> String {
-    let negative = value < 0
-    // Clamped: a negative count trapped in the loop below, and beyond 19 UInt64(scale) trapped.
-    let digits = min(max(digits, 0), 19)
-    var scale = 1.0
+    var bytes: [UInt8] = []
+    appendFixedPoint(value, digits: digits, to: &bytes)
+    return String(decoding: bytes, as: UTF8.self)
+}
+
+/// `value` with at most `digits` decimals and no trailing zeros ("1.5", "0.000123", "12"),
+/// written as bytes: this runs twice per exit event.
+func appendFixedPoint(_ value: Double, digits: Int, to output: inout [UInt8]) {
+    // Clamped: 10^19 no longer fits a UInt64, and a negative count means none.
+    let digits = min(max(digits, 0), 18)
+    var scale: UInt64 = 1
     for _ in 0..<digits { scale *= 10 }
-    let scaled = (abs(value) * scale).rounded()
-    guard scaled < 9.0e18 else { return String(value) }
+    let scaled = (abs(value) * Double(scale)).rounded()
+    guard scaled < 9.0e18 else {
+        output.append(contentsOf: String(value).utf8)
+        return
+    }
     let units = UInt64(scaled)
-    let whole = units / UInt64(scale)
-    var fraction = String(units % UInt64(scale))
-    // max(0, …): with digits 0, fraction is "0" and the count was -1, a trap.
-    fraction = String(repeating: "0", count: max(0, digits - fraction.count)) + fraction
-    while fraction.last == "0" { fraction.removeLast() }
-    let text = fraction.isEmpty ? String(whole) : "\(whole).\(fraction)"
-    return negative && units != 0 ? "-" + text : text
+    if value < 0 && units != 0 { output.append(UInt8(ascii: "-")) }
+    output.appendDecimal(units / scale)
+    var fraction = units % scale
+    guard fraction != 0 else { return }
+    var width = digits
+    while fraction % 10 == 0 {
+        fraction /= 10
+        width -= 1
+    }
+    output.append(UInt8(ascii: "."))
+    output.appendZeroPadded(Int(fraction), width: width)
 }

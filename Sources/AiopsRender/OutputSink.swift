@@ -26,6 +26,13 @@ public final class OutputSink {
         buffer.append(contentsOf: bytes)
     }
 
+    /// Appends in place, without an intermediate copy (the per-event output paths).
+    public func append(_ body: (inout [UInt8]) -> Void) {
+        body(&buffer)
+    }
+
+    public var bufferedByteCount: Int { buffer.count }
+
     public func writeLine(_ text: String) {
         buffer.append(contentsOf: text.utf8)
         buffer.append(10)
@@ -76,6 +83,13 @@ public struct TerminalStyle: Sendable {
         case bold = "1"
         case cyan = "36"
     }
+
+    /// The escape sequence that starts `tone`.
+    func start(_ tone: Tone) -> [UInt8] {
+        Array("\u{1B}[\(tone.rawValue)m".utf8)
+    }
+
+    static let reset: StaticString = "\u{1B}[0m"
 
     public func paint(_ text: String, _ tone: Tone) -> String {
         colors ? "\u{1B}[\(tone.rawValue)m\(text)\u{1B}[0m" : text

@@ -18,14 +18,17 @@ public protocol LifecycleSource: AnyObject, Sendable {
 
     /// Counters so far; final once the stream has ended.
     func statistics() -> SourceStatistics
+
+    /// True when the source never reports the same process's exit twice.
+    var reportsEachExitOnce: Bool { get }
 }
 
 /// Losses and volumes of one source, per layer, so a report can say what it may have missed.
 public struct SourceStatistics: Sendable, Equatable {
     /// Events read from the kernel (or /proc), per kind, before any queue drop.
-    public var received: [LifecycleEventKind: UInt64] = [:]
+    public var received = KindCounts()
     /// Events lost in the kernel, per kind (BPF: failed ring-buffer writes).
-    public var kernelDropped: [LifecycleEventKind: UInt64] = [:]
+    public var kernelDropped = KindCounts()
     /// Times the kernel reported an overrun of unknown size (proc connector: ENOBUFS).
     public var kernelOverruns: UInt64 = 0
     /// Events dropped between the reader thread and the consumer (queue full).
@@ -35,6 +38,6 @@ public struct SourceStatistics: Sendable, Equatable {
 
     public init() {}
 
-    public var totalKernelDropped: UInt64 { kernelDropped.values.reduce(0, +) }
-    public var totalReceived: UInt64 { received.values.reduce(0, +) }
+    public var totalKernelDropped: UInt64 { kernelDropped.total }
+    public var totalReceived: UInt64 { received.total }
 }

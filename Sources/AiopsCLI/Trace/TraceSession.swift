@@ -45,6 +45,8 @@ final class TraceSession {
 
         // Seed after the source is live: a process born in between is both seeded and seen.
         let table = ProcessTable()
+        // Exits that the kernel reports exactly once need no duplicate check (a per-exit cost).
+        table.deduplicatesExits = !source.reportsEachExitOnce
         let snapshots = reader.all()
         table.seed(snapshots)
         let filter = try makeFilter(snapshots: snapshots)
@@ -63,18 +65,22 @@ final class TraceSession {
             output.flush()
         }
 
-        var shown: [LifecycleEventKind: UInt64] = [:]
+        var shown = KindCounts()
+        let json = options.json
         for await batch in source.start() {
             guard !output.isBroken else { continue }  // keep draining so the source can stop
             for event in batch {
                 guard let event = table.apply(event), filter.admit(event) else { continue }
-                shown[event.kind, default: 0] += 1
-                if options.json {
-                    output.write(encoder.encode(event))
-                    output.write([10])
-                } else {
-                    output.writeLine(rows.line(event))
+                shown[event.kind] += 1
+                output.append { buffer in
+                    if json {
+                        encoder.append(event, to: &buffer)
+                    } else {
+                        rows.appendLine(event, to: &buffer)
+                    }
                 }
+                // Bounded output buffer: a storm's batch is thousands of lines.
+                if output.bufferedByteCount >= 64 << 10 && !output.flush() { break }
             }
             if !output.flush() { source.stop() }
             if let tree = filter.processTree, tree.trackedCount == 0 { source.stop() }

@@ -6,7 +6,7 @@ import AiopsTrace
 struct TraceSummary {
     var backend: EventSource
     var seconds: Double
-    var shown: [LifecycleEventKind: UInt64]
+    var shown: KindCounts
     var statistics: SourceStatistics
     var tableEvictions: UInt64
     var duplicateExits: UInt64
@@ -55,7 +55,7 @@ struct TraceSummary {
 
     func lines(style: TerminalStyle) -> [String] {
         let kinds = LifecycleEventKind.allCases
-        let shownText = kinds.map { "\(shown[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", ")
+        let shownText = kinds.map { "\(shown[$0]) \($0.rawValue)" }.joined(separator: ", ")
         var lines = [
             style.paint("── summary " + String(repeating: "─", count: 60), .bold),
             "backend \(backend.rawValue), \(DurationText.format(seconds: seconds)); shown: \(shownText) "
@@ -65,9 +65,9 @@ struct TraceSummary {
             lines.append("lost: none (kernel drops 0, queue drops 0)")
         } else {
             var losses: [String] = []
-            for kind in kinds where (statistics.kernelDropped[kind] ?? 0) > 0 {
+            for kind in kinds where statistics.kernelDropped[kind] > 0 {
                 losses.append(
-                    "\(statistics.kernelDropped[kind]!) \(kind.rawValue) in the kernel (ring buffer full)")
+                    "\(statistics.kernelDropped[kind]) \(kind.rawValue) in the kernel (ring buffer full)")
             }
             if statistics.kernelOverruns > 0 {
                 losses.append(
@@ -90,7 +90,7 @@ struct TraceSummary {
         return lines
     }
 
-    private func writeCounts(_ counts: [LifecycleEventKind: UInt64], into json: inout JSONWriter) {
+    private func writeCounts(_ counts: KindCounts, into json: inout JSONWriter) {
         json.beginObject()
         for kind in LifecycleEventKind.allCases {
             switch kind {
@@ -99,7 +99,7 @@ struct TraceSummary {
             case .exit: json.key("exit")
             case .signal: json.key("signal")
             }
-            json.integer(counts[kind] ?? 0)
+            json.integer(counts[kind])
         }
         json.endObject()
     }

@@ -33,6 +33,9 @@ public final class ProcessTable {
     }
 
     public let capacity: Int
+    /// Keep one exit per process even if a source reports it twice (off for exact sources: the
+    /// check costs a set insertion per exit).
+    public var deduplicatesExits = true
     public private(set) var evictions: UInt64 = 0
     /// Exits of the same process reported twice (possible on kernels without group_dead).
     public private(set) var duplicateExits: UInt64 = 0
@@ -109,7 +112,7 @@ public final class ProcessTable {
             event.payload = .signal(signal)
 
         case .exit(var exit):
-            if let key = event.process.key {
+            if deduplicatesExits, let key = event.process.key {
                 if recentExits.contains(key) {
                     duplicateExits += 1
                     return nil

@@ -16,14 +16,17 @@ public final class BPFLifecycleSource: LifecycleSource, @unchecked Sendable {
         public var pollIntervalMilliseconds: Int32 = 100
         public var emitThreads = false
         public var emitSIGCHLD = false
-        /// Events allowed to wait between the reader and the consumer before batches are dropped.
-        public var queueCapacity = 250_000
+        /// Events allowed to wait between the reader and the consumer before batches are dropped:
+        /// about 2.5 s of the fastest storm here, and a bound on memory (≈250 bytes an event).
+        public var queueCapacity = 100_000
 
         public init() {}
     }
 
     public let backend = EventSource.bpf
     public var limitations: [String] { [] }
+    /// The group_dead argument is exact; reading signal->live may report a racing pair twice.
+    public var reportsEachExitOnce: Bool { exitVariant == "group_dead" }
     /// Which exit program the kernel got: "group_dead" (exact) or "signal_live" (older kernels).
     public let exitVariant: String
 
@@ -33,13 +36,14 @@ public final class BPFLifecycleSource: LifecycleSource, @unchecked Sendable {
     private let queue: EventQueue
     private let stopRequested = Atomic<Bool>(false)
     private let started = Atomic<Bool>(false)
-    private let finalKernelDrops = Mutex<[LifecycleEventKind: UInt64]?>(nil)
+    private let finalKernelDrops = Mutex<KindCounts?>(nil)
 
     /// Loads and attaches the programs: events are recorded from the moment this returns.
     public init(configuration: Configuration = Configuration()) throws(AiopsError) {
         self.configuration = configuration
         self.queue = EventQueue(capacity: configuration.queueCapacity)
         self.drain = Drain()
+        drain.queue = queue
 
         var config = aiops_bpf_config(
             ring_bytes: configuration.ringBytes, wakeup_bytes: configuration.wakeupBytes,
@@ -105,15 +109,15 @@ public final class BPFLifecycleSource: LifecycleSource, @unchecked Sendable {
         queue.finish()
     }
 
-    private func readKernelDrops() -> [LifecycleEventKind: UInt64] {
-        tracer.withLock { handle -> [LifecycleEventKind: UInt64] in
-            guard let handle else { return [:] }
+    private func readKernelDrops() -> KindCounts {
+        tracer.withLock { handle -> KindCounts in
+            guard let handle else { return KindCounts() }
             var counts = [UInt64](repeating: 0, count: Int(AIOPS_EVENT_KIND_MAX.rawValue))
             let result = counts.withUnsafeMutableBufferPointer {
                 aiops_bpf_tracer_drops(handle, $0.baseAddress)
             }
-            guard result == 0 else { return [:] }
-            var drops: [LifecycleEventKind: UInt64] = [:]
+            guard result == 0 else { return KindCounts() }
+            var drops = KindCounts()
             for (index, count) in counts.enumerated() {
                 if let kind = LifecycleEventKind(bpfKind: UInt32(index)) { drops[kind] = count }
             }
@@ -125,12 +129,17 @@ public final class BPFLifecycleSource: LifecycleSource, @unchecked Sendable {
 /// Decoding state owned by the reader thread; the counters are read from other threads.
 private final class Drain: @unchecked Sendable {
     private var batch: [LifecycleEvent] = []
-    private let counts = Mutex<(received: [LifecycleEventKind: UInt64], malformed: UInt64)>(([:], 0))
+    private let counts = Mutex<(received: KindCounts, malformed: UInt64)>((KindCounts(), 0))
     var pollErrors = 0
+
+    /// Where full batches go while a drain is still running.
+    var queue: EventQueue?
 
     func receive(_ data: UnsafeRawPointer, size: Int) {
         if let event = BPFRecordDecoder.decode(data, size: size) {
             batch.append(event)
+            // Hand over in pieces: a burst drained in one poll must not sit in one huge array.
+            if batch.count >= 1024, let queue { queue.push(takeBatch()) }
         } else {
             counts.withLock { $0.malformed += 1 }
         }
@@ -142,13 +151,13 @@ private final class Drain: @unchecked Sendable {
         batch.reserveCapacity(taken.count)
         if !taken.isEmpty {
             counts.withLock { state in
-                for event in taken { state.received[event.kind, default: 0] += 1 }
+                for event in taken { state.received[event.kind] += 1 }
             }
         }
         return taken
     }
 
-    var received: [LifecycleEventKind: UInt64] { counts.withLock { $0.received } }
+    var received: KindCounts { counts.withLock { $0.received } }
     var malformed: UInt64 { counts.withLock { $0.malformed } }
 }
 

@@ -14,13 +14,15 @@ public final class ProcConnectorSource: LifecycleSource, @unchecked Sendable {
         public var readTimeoutMilliseconds: Int32 = 50
         /// How often the /proc cross-check for unseen exits runs.
         public var reconcileIntervalNanoseconds: UInt64 = 5_000_000_000
-        public var queueCapacity = 250_000
+        public var queueCapacity = 100_000
         public var procfs = ProcFS()
 
         public init() {}
     }
 
     public let backend = EventSource.procConnector
+    /// An exit recovered by a /proc cross-check can race the late real one.
+    public let reportsEachExitOnce = false
     public var limitations: [String] {
         [
             "no signal events: who sent a kill is unknown",
@@ -154,7 +156,7 @@ public final class ProcConnectorSource: LifecycleSource, @unchecked Sendable {
     private func deliver(_ batch: inout [LifecycleEvent]) {
         guard !batch.isEmpty else { return }
         counters.withLock { statistics in
-            for event in batch { statistics.received[event.kind, default: 0] += 1 }
+            for event in batch { statistics.received[event.kind] += 1 }
         }
         queue.push(batch)
         batch.removeAll(keepingCapacity: true)

@@ -13,13 +13,14 @@ import Synchronization
 public final class ProcPollSource: LifecycleSource, @unchecked Sendable {
     public struct Configuration: Sendable {
         public var intervalNanoseconds: UInt64 = 250_000_000
-        public var queueCapacity = 250_000
+        public var queueCapacity = 100_000
         public var procfs = ProcFS()
 
         public init() {}
     }
 
     public let backend = EventSource.procPoll
+    public let reportsEachExitOnce = true
     public var limitations: [String] {
         let interval = DurationText.format(seconds: Double(configuration.intervalNanoseconds) / 1e9)
         return [
@@ -77,7 +78,7 @@ public final class ProcPollSource: LifecycleSource, @unchecked Sendable {
             let batch = differ.scan(reader.allStats(), at: BootInstant.now())
             guard !batch.isEmpty else { continue }
             counters.withLock { statistics in
-                for event in batch { statistics.received[event.kind, default: 0] += 1 }
+                for event in batch { statistics.received[event.kind] += 1 }
             }
             queue.push(batch)
         }
