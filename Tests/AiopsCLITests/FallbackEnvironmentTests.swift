@@ -12,7 +12,7 @@ struct FallbackEnvironmentTests {
             "/usr/bin/setpriv",
             [
                 "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all", "--bounding-set=-all",
-                BuildProducts.aiops,
+                BuildProducts.aiopsForAnyUser,
             ]
                 + arguments, timeout: 30)
     }

@@ -19,6 +19,27 @@ public enum BuildProducts {
     /// The aiops binary under test.
     public static var aiops: String { directory.appendingPathComponent("aiops").path }
 
+    /// A copy of the aiops binary that any user can execute: the build directory may sit under
+    /// a directory other users cannot enter (a clone in /root), and the non-root tests must
+    /// fail only for reasons of aiops's own.
+    public static let aiopsForAnyUser: String = {
+        let directory = TemporaryDirectory(prefix: "aiops-anyuser")
+        chmod(directory.path, 0o755)
+        let copy = directory.file("aiops")
+        try? FileManager.default.removeItem(atPath: copy)
+        do {
+            try FileManager.default.copyItem(atPath: aiops, toPath: copy)
+        } catch {
+            fatalError("cannot copy \(aiops) for the non-root tests: \(error)")
+        }
+        chmod(copy, 0o755)
+        keepAlive.append(directory)
+        return copy
+    }()
+
+    /// Directories that live as long as the test process.
+    nonisolated(unsafe) private static var keepAlive: [TemporaryDirectory] = []
+
     /// Tests/TestChild: a process with exactly known behaviour (see its main.c).
     public static var testChild: String { directory.appendingPathComponent("aiops-testchild").path }
 }

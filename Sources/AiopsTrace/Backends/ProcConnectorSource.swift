@@ -23,13 +23,14 @@ public final class ProcConnectorSource: LifecycleSource, @unchecked Sendable {
     public let backend = EventSource.procConnector
     /// An exit recovered by a /proc cross-check can race the late real one.
     public let reportsEachExitOnce = false
-    public var limitations: [String] {
-        [
-            "no signal events: who sent a kill is unknown",
-            "argv and names are read from /proc after exec: missing for processes that exit within ~1 ms",
-            "overruns lose an unknown number of events: exits are recovered by a /proc cross-check, with unknown status",
-        ]
-    }
+    public var limitations: [String] { Self.limitations }
+
+    /// What the proc connector cannot see, one line each.
+    public static let limitations = [
+        "no signal events: who sent a kill is unknown",
+        "argv and names are read from /proc after exec: missing for processes that exit within ~1 ms",
+        "overruns lose an unknown number of events: exits are recovered by a /proc cross-check, with unknown status",
+    ]
 
     private let configuration: Configuration
     private let fd: Int32
