@@ -15,8 +15,9 @@ BPF_OBJ := Sources/CAiopsBPF/bpfobj/lifecycle.bpf.o
 BPF_SOURCES := bpf/lifecycle.bpf.c bpf/kernel_types.h Sources/CAiopsBPF/include/aiops_event.h
 
 # Debian packages: libbpf/libelf/zlib to link, clang + bpftool to build BPF, libbpf-tools for the
-# exitsnoop oracle in tests and benchmarks, util-linux for unshare/setpriv in fallback tests.
-APT_PACKAGES := libbpf-dev libelf-dev zlib1g-dev clang bpftool libbpf-tools util-linux
+# exitsnoop oracle in tests and benchmarks, util-linux for unshare/setpriv in fallback tests,
+# procps for the ps oracle.
+APT_PACKAGES := libbpf-dev libelf-dev zlib1g-dev clang bpftool libbpf-tools util-linux procps
 
 SWIFT ?= swift
 SWIFT_FORMAT ?= swift-format
