@@ -36,22 +36,44 @@ public struct ProcFS: Sendable {
         let fd = open(root + "/" + relativePath, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return Self.classify(errno) }
         defer { close(fd) }
-        var buffer = [UInt8](repeating: 0, count: limit + 1)
+        return Self.readAll(fd, limit: limit)
+    }
+
+    /// Opens the directory of one process, so its files are read relative to it with
+    /// `ProcessDirectory.read`: one path lookup per process instead of one per file.
+    public func directory(of pid: Int32) -> ProcessDirectory? {
+        let fd = open("\(root)/\(pid)", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        return fd >= 0 ? ProcessDirectory(fd: fd) : nil
+    }
+
+    /// Reads everything up to `limit` (+1 to detect truncation) without zero-filling a buffer of
+    /// the limit's size: most /proc files are a few hundred bytes, the limit is for the outliers.
+    static func readAll(_ fd: Int32, limit: Int) -> ReadResult {
+        var capacity = min(limit + 1, 4096)
+        var storage = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 1)
+        defer { storage.deallocate() }
         var filled = 0
-        while filled < buffer.count {
-            let count = buffer.withUnsafeMutableBytes { raw in
-                Glibc.read(fd, raw.baseAddress! + filled, raw.count - filled)
+        while true {
+            if filled == capacity {
+                guard capacity < limit + 1 else { break }
+                let larger = min(capacity * 4, limit + 1)
+                let grown = UnsafeMutableRawPointer.allocate(byteCount: larger, alignment: 1)
+                grown.copyMemory(from: storage, byteCount: filled)
+                storage.deallocate()
+                storage = grown
+                capacity = larger
             }
+            let count = Glibc.read(fd, storage + filled, capacity - filled)
             if count < 0 {
                 if errno == EINTR { continue }
-                return Self.classify(errno)
+                return classify(errno)
             }
             if count == 0 { break }
             filled += count
         }
-        let truncated = filled > limit
-        buffer.removeSubrange(min(filled, limit)...)
-        return .bytes(buffer, truncated: truncated)
+        let kept = min(filled, limit)
+        let bytes = Array(UnsafeRawBufferPointer(start: storage, count: kept))
+        return .bytes(bytes, truncated: filled > limit)
     }
 
     /// The target of a symlink such as "1234/exe", as bytes.
@@ -92,11 +114,31 @@ public struct ProcFS: Sendable {
         access("\(root)/\(pid)", F_OK) == 0
     }
 
-    private static func classify(_ error: Int32) -> ReadResult {
+    static func classify(_ error: Int32) -> ReadResult {
         switch error {
         case ENOENT, ESRCH: return .gone
         case EACCES, EPERM: return .denied
         default: return .failed(errno: error)
         }
+    }
+}
+
+/// The /proc directory of one process, held open: its files are opened relative to it.
+public final class ProcessDirectory {
+    let fd: Int32
+
+    init(fd: Int32) {
+        self.fd = fd
+    }
+
+    deinit {
+        close(fd)
+    }
+
+    public func read(_ name: String, limit: Int = 16 * 1024) -> ProcFS.ReadResult {
+        let file = openat(fd, name, O_RDONLY | O_CLOEXEC)
+        guard file >= 0 else { return ProcFS.classify(errno) }
+        defer { close(file) }
+        return ProcFS.readAll(file, limit: limit)
     }
 }

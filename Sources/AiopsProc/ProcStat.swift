@@ -12,6 +12,8 @@ public struct ProcStat: Hashable, Sendable {
     public var processGroup: Int32
     public var session: Int32
     public var ttyNumber: Int32
+    /// The foreground process group of the controlling terminal (-1 without one).
+    public var terminalProcessGroup: Int32
     /// PF_* flags; PF_KTHREAD (0x00200000) marks kernel threads.
     public var flags: UInt32
     public var minorFaults: UInt64
@@ -45,11 +47,23 @@ public struct ProcStat: Hashable, Sendable {
             let pid = Int32(ascii: line[..<open].dropLast(while: { $0 == 32 })), pid > 0
         else { return nil }
         // Fields from 3 (state) on, space separated, after ") "; the line ends with a newline.
-        let rest = line[(close + 1)...].split(omittingEmptySubsequences: true) { $0 == 32 || $0 == 10 }
-        // Field n (1-based, proc(5)) is rest[n - 3].
+        // Their bounds are found in one pass (this runs for every process of every snapshot).
+        var bounds: [Range<Int>] = []
+        bounds.reserveCapacity(52)
+        var fieldStart: Int? = nil
+        for index in (close + 1)..<line.count {
+            let byte = line[index]
+            if byte == 32 || byte == 10 {
+                if let start = fieldStart { bounds.append(start..<index) }
+                fieldStart = nil
+            } else if fieldStart == nil {
+                fieldStart = index
+            }
+        }
+        // Field n (1-based, proc(5)) is bounds[n - 3].
         func field(_ number: Int) -> ArraySlice<UInt8>? {
             let index = number - 3
-            return index < rest.count ? rest[index] : nil
+            return index < bounds.count ? line[bounds[index]] : nil
         }
         func unsigned(_ number: Int) -> UInt64? { field(number).flatMap { UInt64(ascii: $0) } }
         func signed(_ number: Int) -> Int64? { field(number).flatMap { Int64(ascii: $0) } }
@@ -60,7 +74,8 @@ public struct ProcStat: Hashable, Sendable {
 
         guard let stateField = field(3), stateField.count == 1,
             let ppid = signed32(4), let processGroup = signed32(5), let session = signed32(6),
-            let tty = signed32(7), let flags = unsigned32(9), let minorFaults = unsigned(10),
+            let tty = signed32(7), let terminalGroup = signed32(8), let flags = unsigned32(9),
+            let minorFaults = unsigned(10),
             let majorFaults = unsigned(12), let userTicks = unsigned(14), let systemTicks = unsigned(15),
             let priority = signed(18), let nice = signed(19), let threads = signed(20),
             let startTicks = unsigned(22), let virtualBytes = unsigned(23), let resident = signed(24)
@@ -68,6 +83,7 @@ public struct ProcStat: Hashable, Sendable {
         return ProcStat(
             pid: pid, comm: UntrustedText(line[(open + 1)..<close]), state: stateField.first!,
             ppid: ppid, processGroup: processGroup, session: session, ttyNumber: tty,
+            terminalProcessGroup: terminalGroup,
             flags: flags, minorFaults: minorFaults, majorFaults: majorFaults,
             userTicks: userTicks, systemTicks: systemTicks, priority: priority, nice: nice,
             threads: threads, startTicks: startTicks, virtualBytes: virtualBytes,

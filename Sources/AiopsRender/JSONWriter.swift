@@ -21,6 +21,12 @@ public struct JSONWriter {
         depth = 0
     }
 
+    /// A value that is already complete, valid JSON (e.g. an event from `EventJSONEncoder`).
+    public mutating func encodedValue(_ json: [UInt8]) {
+        separate()
+        bytes.append(contentsOf: json)
+    }
+
     /// A string whose content `write` appends and promises needs no escaping (e.g. a timestamp).
     public mutating func preformattedString(_ write: (inout [UInt8]) -> Void) {
         separate()

@@ -14,6 +14,7 @@
  *   spawn N              fork+exit N children as fast as possible, reap them, exit 0
  *   linger MS N          live MS milliseconds, then exit(N)
  *   rename HEX MS        set comm to the bytes HEX (prctl PR_SET_NAME), live MS ms, exit 0
+ *   spin MS              burn CPU for MS milliseconds, exit 0
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -25,13 +26,14 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static int usage(void)
 {
 	fprintf(stderr, "usage: aiops-testchild exit N | segv core|nocore | sleep S | kill PID SIG | "
 			"thread-last N | thread | tree DEPTH | args ... | spawn N | linger MS N | "
-			"rename HEX MS\n");
+			"rename HEX MS | spin MS\n");
 	return 64;
 }
 
@@ -143,6 +145,24 @@ int main(int argc, char **argv)
 	if (strcmp(mode, "linger") == 0 && argc == 4) {
 		usleep((useconds_t)atoi(argv[2]) * 1000);
 		return atoi(argv[3]);
+	}
+
+	if (strcmp(mode, "spin") == 0 && argc == 3) {
+		struct timespec now, end;
+		clock_gettime(CLOCK_MONOTONIC, &end);
+		end.tv_sec += atoi(argv[2]) / 1000;
+		end.tv_nsec += (long)(atoi(argv[2]) % 1000) * 1000000;
+		if (end.tv_nsec >= 1000000000) {
+			end.tv_sec++;
+			end.tv_nsec -= 1000000000;
+		}
+		volatile unsigned long counter = 0;
+		do {
+			for (int index = 0; index < 100000; index++)
+				counter++;
+			clock_gettime(CLOCK_MONOTONIC, &now);
+		} while (now.tv_sec < end.tv_sec || (now.tv_sec == end.tv_sec && now.tv_nsec < end.tv_nsec));
+		return 0;
 	}
 
 	if (strcmp(mode, "rename") == 0 && argc == 4)
