@@ -9,8 +9,12 @@ import ArgumentParser
 /// a documented exit code (README, "Exit codes"): usage errors exit 2, not ArgumentParser's 64.
 public enum AiopsMain {
     public static func run() async -> Never {
+        let stdoutWasClosed = reserveStandardDescriptors()
         let code: AiopsExitCode
         do {
+            if stdoutWasClosed {
+                throw AiopsError(.failure, "standard output is closed: there is nowhere to write the report")
+            }
             var command = try AiopsCommand.parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
@@ -25,6 +29,36 @@ public enum AiopsMain {
             code = reportParserError(error)
         }
         exit(code.rawValue)
+    }
+
+    /// Opens /dev/null on any closed standard descriptor (0, 1, 2). Otherwise the next file aiops
+    /// opens — a /proc file, a BPF map — would get that number, and the report would be written
+    /// into it. Returns whether stdout was closed when aiops started. The Swift runtime's
+    /// dispatch library creates an eventfd before `main`, which takes a closed fd 1: a standard
+    /// descriptor that is an anonymous inode was closed at exec, since nothing passes one as output.
+    private static func reserveStandardDescriptors() -> Bool {
+        var stdoutClosed = false
+        for fd: Int32 in 0...2 {
+            if fcntl(fd, F_GETFD) == -1 && errno == EBADF {
+                if fd == 1 { stdoutClosed = true }
+                let null = open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY)
+                if null >= 0 && null != fd {
+                    dup2(null, fd)
+                    close(null)
+                }
+            } else if fd == 1 && isAnonymousInode(fd) {
+                stdoutClosed = true
+            }
+        }
+        return stdoutClosed
+    }
+
+    private static func isAnonymousInode(_ fd: Int32) -> Bool {
+        var target = [CChar](repeating: 0, count: 64)
+        let length = readlink("/proc/self/fd/\(fd)", &target, target.count - 1)
+        guard length > 0 else { return false }
+        return String(decoding: target.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self).hasPrefix(
+            "anon_inode:")
     }
 
     private static func reportParserError(_ error: Error) -> AiopsExitCode {

@@ -4,12 +4,13 @@
 
 /// Buffered output to a file descriptor. Writes happen on `flush()`, once per batch of events,
 /// so a storm costs one write(2) per batch rather than one per line. A closed reader
-/// (`aiops trace | head -1`) is reported through `isBroken` instead of killing the process with
-/// SIGPIPE, so the trace can stop quietly.
+/// (`aiops trace | head -1`) is reported through `failure` instead of killing the process with
+/// SIGPIPE, so the trace can stop quietly; any other write error is reported as one.
 public final class OutputSink {
     public let fd: Int32
     private var buffer: [UInt8] = []
-    public private(set) var isBroken = false
+    /// Output has stopped: further writes are discarded.
+    public var isBroken: Bool { failure != nil }
 
     public init(fd: Int32) {
         self.fd = fd
@@ -38,19 +39,36 @@ public final class OutputSink {
         buffer.append(10)
     }
 
-    /// Writes everything buffered. Returns false once the reader has gone away.
+    /// Why output stopped: the reader went away (`| head`: end quietly), or writing failed
+    /// (disk full, closed descriptor: the operator must be told, and the exit code is not 0).
+    public enum Failure: Equatable, Sendable {
+        case readerGone
+        case writeFailed(errno: Int32)
+    }
+
+    public private(set) var failure: Failure?
+
+    /// Writes everything buffered. Returns false once output has stopped (see `failure`).
     @discardableResult
     public func flush() -> Bool {
         defer { buffer.removeAll(keepingCapacity: true) }
-        guard !isBroken else { return false }
+        guard failure == nil else { return false }
         var offset = 0
         while offset < buffer.count {
             let written = buffer.withUnsafeBytes { raw in
                 Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
             }
             if written < 0 {
-                if errno == EINTR || errno == EAGAIN { continue }
-                isBroken = true  // EPIPE and friends: nobody is reading any more
+                switch errno {
+                case EINTR: continue
+                case EAGAIN:
+                    // A non-blocking descriptor that is full: wait until it can take more.
+                    var waiting = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+                    _ = poll(&waiting, 1, 1000)
+                    continue
+                case EPIPE: failure = .readerGone
+                default: failure = .writeFailed(errno: errno)
+                }
                 return false
             }
             offset += written

@@ -209,3 +209,22 @@ final class TestCgroup {
         rmdir(path)
     }
 }
+
+@Suite("Output failures")
+struct OutputFailureTests {
+    @Test("a full disk is an error with a message, not a silent success")
+    func fullDisk() throws {
+        let result = try runCommand(
+            "/bin/sh", ["-c", "'\(BuildProducts.aiops)' trace --duration 1s > /dev/full"])
+        #expect(result.status == 1)
+        #expect(result.standardError.contains("writing the trace failed"))
+    }
+
+    @Test("a closed stdout is refused before anything is traced")
+    func closedStdout() throws {
+        let result = try runCommand("/bin/sh", ["-c", "'\(BuildProducts.aiops)' trace --duration 1s >&-"])
+        #expect(result.status == 1)
+        #expect(result.standardError.contains("standard output is closed"))
+        #expect(!result.standardError.contains("tracing with"))
+    }
+}

@@ -23,9 +23,10 @@ public enum BuildProducts {
     /// a directory other users cannot enter (a clone in /root), and the non-root tests must
     /// fail only for reasons of aiops's own.
     public static let aiopsForAnyUser: String = {
-        let directory = TemporaryDirectory(prefix: "aiops-anyuser")
-        chmod(directory.path, 0o755)
-        let copy = directory.file("aiops")
+        let directory = "/tmp/aiops-anyuser-\(getpid())"
+        mkdir(directory, 0o755)
+        chmod(directory, 0o755)
+        let copy = directory + "/aiops"
         try? FileManager.default.removeItem(atPath: copy)
         do {
             try FileManager.default.copyItem(atPath: aiops, toPath: copy)
@@ -33,12 +34,12 @@ public enum BuildProducts {
             fatalError("cannot copy \(aiops) for the non-root tests: \(error)")
         }
         chmod(copy, 0o755)
-        keepAlive.append(directory)
+        // Statics are never deinitialised: remove the copy when the test process exits.
+        atexit {
+            try? FileManager.default.removeItem(atPath: "/tmp/aiops-anyuser-\(getpid())")
+        }
         return copy
     }()
-
-    /// Directories that live as long as the test process.
-    nonisolated(unsafe) private static var keepAlive: [TemporaryDirectory] = []
 
     /// Tests/TestChild: a process with exactly known behaviour (see its main.c).
     public static var testChild: String { directory.appendingPathComponent("aiops-testchild").path }

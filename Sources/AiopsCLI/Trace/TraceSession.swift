@@ -86,7 +86,7 @@ final class TraceSession {
             if let tree = filter.processTree, tree.trackedCount == 0 { source.stop() }
         }
         stopper.uninstall()
-        guard !output.isBroken else { return }  // `| head`: the reader left; end quietly
+        try checkOutput()
 
         let summary = TraceSummary(
             backend: source.backend, seconds: BootInstant.now().seconds(since: started), shown: shown,
@@ -100,6 +100,14 @@ final class TraceSession {
             for line in summary.lines(style: style) { output.writeLine(line) }
         }
         output.flush()
+        try checkOutput()
+    }
+
+    /// `| head` closing the pipe ends the session quietly (exit 0); any other write failure is an
+    /// error: a trace that silently lost its output must not look successful.
+    private func checkOutput() throws(AiopsError) {
+        guard case .writeFailed(let error) = output.failure else { return }
+        throw AiopsError(.failure, "writing the trace failed: \(String(cString: strerror(error)))")
     }
 
     /// One line on stderr when the backend is not the one asked for, saying what it cannot see.
