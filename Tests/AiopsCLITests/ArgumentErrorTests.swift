@@ -45,3 +45,18 @@ struct ArgumentErrorTests {
         #expect(help.standardOutput.contains("--backend"))
     }
 }
+
+@Suite("--pid of a process that is already gone")
+struct GonePIDTests {
+    @Test("a process that exited before tracing started is reported, not waited for")
+    func zombieRoot() throws {
+        let child = try startChild(BuildProducts.testChild, ["exit", "0"])
+        defer { waitForExit(child.pid) }
+        usleep(200_000)  // exited, not reaped: a zombie with its pid still in /proc
+        let started = Date()
+        let result = try runCommand(BuildProducts.aiops, ["trace", "--pid", String(child.pid)], timeout: 20)
+        #expect(result.status == 66)
+        #expect(result.standardError.contains("exited before tracing started"))
+        #expect(Date().timeIntervalSince(started) < 10)
+    }
+}

@@ -131,3 +131,41 @@ struct PollSourceTests {
         #expect(exit.1.status == nil || exit.1.status == .exited(0))
     }
 }
+
+@Suite("Proc polling: threads and renames")
+struct PollThreadTests {
+    @Test(
+        "a live process whose main thread exited is not an exit; its real end has one exit, not a made-up 0")
+    func mainThreadFirst() async throws {
+        let collector = EventCollector(TestSources.poll(intervalMilliseconds: 30))
+        let child = try startChild(BuildProducts.testChild, ["thread-last", "5"])
+        // Leave the finished process a zombie for a few scans, then reap it.
+        try await Task.sleep(nanoseconds: 600_000_000)
+        #expect(waitForExit(child.pid) == 5 << 8)
+        try await Task.sleep(nanoseconds: 100_000_000)
+        await collector.stop()
+        let exits = collector.events(of: child).filter { $0.isExit(of: child) }
+        #expect(exits.count == 1)
+        guard case .exit(let details) = exits.first?.payload else { return }
+        // /proc shows the main thread's 0; the process's 5 cannot be seen by polling: unknown.
+        #expect(details.status == nil || details.status == .exited(5))
+    }
+
+    @Test("a rename (PR_SET_NAME) is not an exec")
+    func renameIsNotExec() async throws {
+        let collector = EventCollector(TestSources.poll(intervalMilliseconds: 30))
+        // Seen under its own name for 400 ms, then renamed, with the same executable.
+        let script =
+            "import ctypes, time; time.sleep(0.4); ctypes.CDLL(None).prctl(15, b'renamed', 0, 0, 0); time.sleep(0.5)"
+        let child = try startChild("/usr/bin/python3", ["-c", script])
+        try await Task.sleep(nanoseconds: 1_200_000_000)
+        waitForExit(child.pid)
+        await collector.stop()
+        let events = collector.events(of: child)
+        // Its exec, as it appeared; the rename is no second one.
+        #expect(events.compactMap(\.exec).count == 1)
+        #expect(!events.contains { $0.exec != nil && $0.process.comm == "renamed" })
+        // The rename did happen and was seen: its exit carries the new name.
+        #expect(events.contains { $0.isExit(of: child) && $0.process.comm == "renamed" })
+    }
+}

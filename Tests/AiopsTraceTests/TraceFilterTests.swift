@@ -1,4 +1,7 @@
 import AiopsCore
+import AiopsProc
+import AiopsTestSupport
+import Foundation
 import Testing
 
 @testable import AiopsTrace
@@ -78,5 +81,40 @@ struct TraceFilterTests {
     func longComm() {
         let filter = TraceFilter(comm: "a-very-long-process-name")
         #expect(filter.admit(Script.exit(Script.process(60, "a-very-long-pro"), .exited(0))))
+    }
+}
+
+@Suite("Unit filter bookkeeping")
+struct UnitFilterBookkeepingTests {
+    @Test("a child forked inside the unit is a member even when forks are not shown")
+    func hiddenForkStillTracked() throws {
+        let tree = TemporaryDirectory(prefix: "aiops-fakecgroup")
+        let proc = TemporaryDirectory(prefix: "aiops-fakeproc")
+        try FileManager.default.createDirectory(
+            atPath: tree.path + "/system.slice/demo.service", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: proc.file("self"), withIntermediateDirectories: false)
+        try Data("29 1 0:26 / \(tree.path) rw - cgroup2 cgroup2 rw\n".utf8)
+            .write(to: URL(fileURLWithPath: proc.file("self/mountinfo")))
+        let hierarchy = try #require(CgroupHierarchy(procfs: ProcFS(root: proc.path)))
+        let unitID = try #require(hierarchy.id(forPath: "/system.slice/demo.service"))
+        let otherID = try #require(hierarchy.id(forPath: "/system.slice"))
+
+        let filter = TraceFilter(
+            kinds: [.signal], cgroup: CgroupFilter(unit: "demo.service", hierarchy: hierarchy))
+        var member = Script.process(10)
+        member.cgroupID = unitID
+        var outsider = Script.process(99)
+        outsider.cgroupID = otherID
+        let child = Script.process(11, start: Script.at(1))
+        // The fork is not shown (--events signal), but it makes pid 11 a member of the unit.
+        #expect(!filter.admit(Script.fork(member, child: 11, childStart: Script.at(1), at: 1)))
+        #expect(filter.admit(Script.signal(from: outsider, to: child, 15, at: 2)))
+        // Its exit (not shown either) ends its membership: a recycled pid 11 is not the unit's.
+        var exiting = child
+        exiting.cgroupID = unitID
+        #expect(!filter.admit(Script.exit(exiting, .killed(by: 15), at: 3)))
+        #expect(
+            !filter.admit(
+                Script.signal(from: outsider, to: Script.process(11, start: Script.at(9)), 15, at: 10)))
     }
 }

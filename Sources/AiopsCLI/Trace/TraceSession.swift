@@ -126,6 +126,11 @@ final class TraceSession {
             onlyFailedExits: options.onlyFailedExits,
             comm: options.comm)
         if let root {
+            // The process may have exited between the argument check and the attach: its exit
+            // was not traced, so the session would wait for it forever.
+            guard snapshots.contains(where: { $0.key == root.key && !$0.stat.isZombie }) else {
+                throw AiopsError(.noSuchTarget, "process \(root.pid) exited before tracing started")
+            }
             filter.processTree = ProcessTreeFilter(
                 root: root.key, existing: snapshots.map { ($0.pid, $0.stat.ppid, $0.stat.start) })
         }

@@ -29,6 +29,11 @@ struct ProcLookup {
         procfs.read("\(pid)/status").bytes.map(ProcStatus.parse)?.threads
     }
 
+    /// The target of /proc/<pid>/exe (nil for kernel threads or when unreadable).
+    func executable(_ pid: Int32) -> [UInt8]? {
+        procfs.readLink("\(pid)/exe")
+    }
+
     func execDetails(pid: Int32) -> ExecDetails {
         let filename =
             procfs.readLink("\(pid)/exe").map { UntrustedText(bytes: $0) } ?? UntrustedText(bytes: [])

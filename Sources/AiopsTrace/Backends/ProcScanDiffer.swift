@@ -7,6 +7,9 @@ struct ProcScanDiffer {
     private var known: [Int32: ProcStat] = [:]
     /// Zombies already reported as exits (by identity), so their disappearance is not reported again.
     private var reportedZombies: Set<ProcessKey> = []
+    /// The executable of each process as first seen: a new comm with the same executable is a
+    /// rename (prctl PR_SET_NAME, a thread pool naming itself), not an exec.
+    private var executables: [ProcessKey: [UInt8]] = [:]
 
     init(lookup: ProcLookup) {
         self.lookup = lookup
@@ -26,6 +29,7 @@ struct ProcScanDiffer {
         var events: [LifecycleEvent] = []
         // Gone, or the pid now belongs to another process.
         for (pid, old) in known where current[pid]?.startTicks != old.startTicks {
+            executables[old.key] = nil
             if reportedZombies.remove(old.key) == nil {
                 events.append(exitEvent(old, status: nil, time: time))
             }
@@ -34,13 +38,23 @@ struct ProcScanDiffer {
             let old = known[stat.pid]
             if old?.startTicks != stat.startTicks {
                 events += appeared(stat, parent: current[stat.ppid] ?? known[stat.ppid], time: time)
+                executables[stat.key] = lookup.executable(stat.pid)
             } else if let old, old.comm != stat.comm, !stat.isZombie {
-                events.append(execEvent(stat, time: time))
+                let executable = lookup.executable(stat.pid)
+                if executable != executables[stat.key] {
+                    executables[stat.key] = executable
+                    events.append(execEvent(stat, time: time))
+                }
             }
-            if stat.isZombie, !reportedZombies.contains(stat.key) {
+            // A zombie leader with live threads is a process whose main thread called
+            // pthread_exit: alive. Only a zombie with its last thread is an exited process.
+            if stat.isZombie, stat.threads <= 1, !reportedZombies.contains(stat.key) {
                 reportedZombies.insert(stat.key)
-                events.append(
-                    exitEvent(stat, status: stat.exitCode.map(ExitStatus.init(waitStatus:)), time: time))
+                // /proc shows the main thread's own exit code, which is the process's status only
+                // if it was the last thread: for a process last seen with threads, it is unknown.
+                let singleThreaded = (old?.threads ?? 1) <= 1
+                let status = singleThreaded ? stat.exitCode.map(ExitStatus.init(waitStatus:)) : nil
+                events.append(exitEvent(stat, status: status, time: time))
             }
         }
         return events

@@ -20,7 +20,8 @@ public final class CgroupFilter {
     /// Whether a cgroup with this name exists now (a unit that is not running has none).
     public var unitCurrentlyExists: Bool { !hierarchy.paths(named: unit).isEmpty }
 
-    func contains(_ event: LifecycleEvent) -> Bool {
+    /// Updates the unit's membership with `event` and says whether the event concerns the unit.
+    func observe(_ event: LifecycleEvent) -> Bool {
         let member: Bool
         if let id = event.process.cgroupID {
             member = isInUnit(id)

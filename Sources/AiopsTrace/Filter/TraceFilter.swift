@@ -31,8 +31,11 @@ public struct TraceFilter {
     /// Whether to show `event`. Also lets the process-tree filter follow forks, so call it for
     /// every event, in order.
     public func admit(_ event: LifecycleEvent) -> Bool {
+        // The tree and the unit follow forks and exits: they must see every event, whatever the
+        // other filters then decide (a fork hidden by --events still makes its child a member).
         let inTree = processTree?.observe(event) ?? true
-        guard kinds.contains(event.kind), inTree else { return false }
+        let inUnit = cgroup?.observe(event) ?? true
+        guard kinds.contains(event.kind), inTree, inUnit else { return false }
         switch event.payload {
         case .fork(let fork) where fork.isThread && !includeThreads:
             return false
@@ -42,7 +45,6 @@ public struct TraceFilter {
             if onlyFailedExits { return false }
         }
         if let comm, !matchesComm(event, comm) { return false }
-        if let cgroup, !cgroup.contains(event) { return false }
         return true
     }
 
