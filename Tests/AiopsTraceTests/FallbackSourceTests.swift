@@ -169,3 +169,23 @@ struct PollThreadTests {
         #expect(events.contains { $0.isExit(of: child) && $0.process.comm == "renamed" })
     }
 }
+
+@Suite("Proc connector: threads around the subscription")
+struct ConnectorSubscriptionRaceTests {
+    @Test("a process creating and joining threads while the connector subscribes exits once, with its status")
+    func churnDuringSubscription() async throws {
+        let child = try startChild(BuildProducts.testChild, ["churn", "9"])
+        try await Task.sleep(nanoseconds: 200_000_000)
+        // Subscribed (and counted) while thousands of threads come and go.
+        let collector = EventCollector(try TestSources.connector())
+        try await Task.sleep(nanoseconds: 300_000_000)
+        kill(child.pid, SIGUSR1)
+        #expect(waitForExit(child.pid) == 9 << 8)
+        let exit = try #require(await collector.exit(of: child))
+        try await Task.sleep(nanoseconds: 200_000_000)
+        await collector.stop()
+        let statistics = collector.source.statistics()
+        #expect(exit.1.status == .exited(9), "source: \(exit.0.source), \(statistics)")
+        #expect(collector.events(of: child).filter { $0.isExit(of: child) }.count == 1)
+    }
+}
