@@ -32,6 +32,8 @@ let package = Package(
             name: "AiopsTrace",
             dependencies: ["AiopsCore", "AiopsProc", "CAiopsBPF", "CAiopsLinux"]
         ),
+        // The system SQLite (Debian: libsqlite3-dev), through a shim header; only AiopsStore uses it.
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         // Terminal tables and JSON lines, safe for untrusted bytes.
         .target(name: "AiopsRender", dependencies: ["AiopsCore"]),
         // One file per command.
