@@ -44,10 +44,13 @@ enum Schema {
             source TEXT NOT NULL
         ) STRICT
         """,
+        // Indexes that grow at their right end as time passes (time, abnormal by time, the few
+        // units by time) cost little per insert. Indexes on pid or comm would be written at a
+        // random place each time: measured, they halved the insert rate (113 µs against 54 µs
+        // per record), while a query by pid or comm walks the time index backwards and stops at
+        // its limit, or scans 64 MiB in tens of milliseconds for a name that never died.
         "CREATE INDEX exits_by_time ON exits (time_ns)",
         "CREATE INDEX exits_abnormal_by_time ON exits (time_ns) WHERE abnormal = 1",
-        "CREATE INDEX exits_by_pid ON exits (pid, time_ns)",
-        "CREATE INDEX exits_by_comm ON exits (comm, time_ns)",
         "CREATE INDEX exits_by_unit ON exits (unit, time_ns) WHERE unit IS NOT NULL",
         """
         CREATE TABLE alerts (
