@@ -1,5 +1,3 @@
-import CSQLite
-
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -7,11 +5,6 @@ import CSQLite
 /// The history's size on disk: the database file and its write-ahead log (the -shm index is a
 /// few tens of KiB, sized by SQLite; it is not counted).
 enum FileSize {
-    static func databaseBytes(_ connection: SQLiteConnection) -> Int64 {
-        guard let name = sqlite3_db_filename(connection.handle, "main") else { return 0 }
-        return onDisk(String(cString: name))
-    }
-
     static func onDisk(_ path: String) -> Int64 {
         bytes(path) + bytes(path + "-wal")
     }

@@ -4,7 +4,8 @@ public struct HistoryPruneResult: Hashable, Sendable {
     public var deletedByAge: Int
     /// The oldest records, deleted to bring the database back under `HistoryLimits.maxBytes`.
     public var deletedBySize: Int
-    /// Bytes the database file gave back to the file system (incremental vacuum + checkpoint).
+    /// Pages released by the incremental vacuum, in bytes: the database file shrinks by as much
+    /// once the write-ahead log is checkpointed (at once, unless a reader holds an old snapshot).
     public var reclaimedBytes: Int64
     public var durationNanoseconds: Int64
 

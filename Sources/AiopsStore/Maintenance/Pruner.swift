@@ -12,7 +12,6 @@ enum Pruner {
         _ connection: SQLiteConnection, limits: HistoryLimits, now: Int64
     ) throws(SQLiteError) -> HistoryPruneResult {
         let started = StoreClock.monotonicNanoseconds()
-        let sizeBefore = FileSize.databaseBytes(connection)
         var result = HistoryPruneResult()
         result.deletedByAge = try pruneByAge(
             connection, cutoff: now.subtractingSaturating(limits.maxAgeNanoseconds))
@@ -23,12 +22,14 @@ enum Pruner {
         // there are many (after a size prune, or a day's worth aging out at once).
         if result.deletedBySize > 0 || free >= max(64, pages / 8) {
             try connection.execute("PRAGMA incremental_vacuum")
+            let pageSize = try connection.integer("PRAGMA page_size") ?? 4096
+            result.reclaimedBytes =
+                (pages - (try connection.integer("PRAGMA page_count") ?? pages)) * pageSize
             // In WAL mode the file only shrinks when the log is checkpointed into it. PASSIVE
             // never waits for a reader (`aiops analyze`); what it cannot copy now is copied by
             // the next automatic checkpoint.
             try connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
         }
-        result.reclaimedBytes = max(0, sizeBefore - FileSize.databaseBytes(connection))
         result.durationNanoseconds = StoreClock.monotonicNanoseconds() - started
         return result
     }
