@@ -5,6 +5,8 @@ public struct HistoryLimits: Hashable, Sendable {
     /// The most the database may take on disk, its write-ahead log included. When the data
     /// outgrows it, the oldest rows (of every kind, by time) are deleted until it is back under
     /// `pruneTargetFraction` of the budget, and the freed pages are given back to the file system.
+    /// Between two maintenance passes it can overshoot by what was recorded meanwhile; the file
+    /// can never exceed twice this size (SQLite's page cap).
     public var maxBytes: Int64
     /// Maintenance (pruning by age and size) runs when the store opens, then after this many
     /// records or `maintenanceInterval`, whichever comes first, on the write that crosses it.
@@ -31,6 +33,11 @@ public struct HistoryLimits: Hashable, Sendable {
 
     /// What the database pages themselves may take.
     var databaseBudgetBytes: Int64 { max(64 << 10, maxBytes - walBudgetBytes) }
+
+    /// The database's page cap (PRAGMA max_page_count): a safety net far above the budget.
+    var hardCapBytes: Int64 {
+        max(1 << 20, maxBytes.multipliedReportingOverflow(by: 2).overflow ? .max : maxBytes * 2)
+    }
 
     var maxAgeNanoseconds: Int64 { maxAge.nanoseconds }
     var maintenanceIntervalNanoseconds: Int64 { maintenanceInterval.nanoseconds }

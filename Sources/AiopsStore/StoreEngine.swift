@@ -35,14 +35,17 @@ final class StoreEngine {
             return noteFailure(
                 HistoryWriteProblem(kind: .closed, code: 0, message: "the history is closed"), entries.count)
         }
+        let result: HistoryWriteResult
         do {
             try connection.writeTransaction { () throws(SQLiteError) in
                 for entry in entries { try entry.insert(into: connection) }
             }
+            result = noteSuccess()
         } catch {
-            return noteFailure(Self.problem(error), entries.count)
+            result = noteFailure(Self.problem(error), entries.count)
         }
-        let result = noteSuccess()
+        // Failed records count towards the schedule too: when the cause is the page cap (see
+        // HistoryOpener), pruning is what makes room again.
         recordsSinceMaintenance += entries.count
         maintainIfDue()
         return result

@@ -66,6 +66,10 @@ enum HistoryOpener {
         let walHalf = limits.walBudgetBytes / 2
         try connection.execute("PRAGMA journal_size_limit = \(walHalf)")
         try connection.execute("PRAGMA wal_autocheckpoint = \(max(16, walHalf / pageSize))")
+        // A hard cap at twice the size limit: should pruning ever fall behind or fail, the file
+        // still cannot fill the disk; inserts then fail as "full" (counted, reported once)
+        // until the next maintenance makes room.
+        try connection.execute("PRAGMA max_page_count = \(limits.hardCapBytes / pageSize)")
         return connection
     }
 }
