@@ -35,7 +35,7 @@ let package = Package(
         // The system SQLite (Debian: libsqlite3-dev), through a shim header; only AiopsStore uses it.
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         // The monitoring daemon's history: embedded SQLite, bounded by age and size, self-healing.
-        .target(name: "AiopsStore", dependencies: ["AiopsCore", "CSQLite"]),
+        .target(name: "AiopsStore", dependencies: ["AiopsCore", "CSQLite"], exclude: ["README.md"]),
         // Terminal tables and JSON lines, safe for untrusted bytes.
         .target(name: "AiopsRender", dependencies: ["AiopsCore"]),
         // One file per command.

@@ -24,7 +24,7 @@ public struct HistoryOpenReport: Hashable, Sendable, CustomStringConvertible {
         case .created: return "history \(path): created"
         case .opened(let from):
             return "history \(path): opened" + (from.map { " (schema upgraded from version \($0))" } ?? "")
-        case .recovered(let recovery): return "history \(path): \(recovery)"
+        case .recovered(let recovery): return "history \(path) \(recovery)"
         }
     }
 

@@ -47,10 +47,6 @@ public final class HistoryReader: HistoryReading, Sendable {
         }
     }
 
-    public func lastAbnormalExit() throws(HistoryStoreError) -> ExitRecord? {
-        try exits(ExitQuery(onlyAbnormal: true, limit: 1)).first
-    }
-
     public func alerts(
         since: Int64 = .min, kind: Alert.Kind? = nil, limit: Int? = nil
     ) throws(HistoryStoreError) -> [Alert] {

@@ -15,6 +15,13 @@ public protocol HistoryReading {
     func forkStorms(since: Int64, limit: Int?) throws(HistoryStoreError) -> [ForkStormRecord]
 }
 
+extension HistoryReading {
+    /// The newest exit whose status is known and abnormal: `aiops analyze crash --last`.
+    public func lastAbnormalExit() throws(HistoryStoreError) -> ExitRecord? {
+        try exits(ExitQuery(onlyAbnormal: true, limit: 1)).first
+    }
+}
+
 /// Which exits to return. Every criterion set must hold.
 public struct ExitQuery: Hashable, Sendable {
     public var since: Int64?

@@ -115,10 +115,6 @@ public final class HistoryStore: HistoryReading, Sendable {
         }
     }
 
-    public func lastAbnormalExit() throws(HistoryStoreError) -> ExitRecord? {
-        try exits(ExitQuery(onlyAbnormal: true, limit: 1)).first
-    }
-
     public func alerts(
         since: Int64 = .min, kind: Alert.Kind? = nil, limit: Int? = nil
     ) throws(HistoryStoreError) -> [Alert] {

@@ -58,6 +58,21 @@ struct PruningTests {
         #expect(store.statistics.lastPrune?.deletedByAge == 9)
     }
 
+    @Test("maintenance also runs once maintenanceInterval has passed, however few the records")
+    func maintenanceInterval() throws {
+        let directory = TemporaryDirectory()
+        let clock = TestClock()
+        let (store, _) = try openStore(
+            in: directory,
+            limits: HistoryLimits(maintenanceEveryRecords: .max, maintenanceInterval: .milliseconds(50)),
+            clock: clock)
+        store.record(Records.exit(at: clock.now - 60 * Records.day))
+        #expect(try store.exits().count == 1)
+        usleep(100_000)
+        store.record(Records.exit(at: clock.now))
+        #expect(try store.exits().map(\.unixNanoseconds) == [clock.now])
+    }
+
     @Test("fed far past maxBytes, the history stays under it and keeps the newest records of every kind")
     func pruneBySize() throws {
         let directory = TemporaryDirectory()
