@@ -19,7 +19,8 @@ public struct HistoryWriteProblem: Hashable, Sendable, CustomStringConvertible {
         case readOnly = "read_only"
         /// Another process held the write lock longer than the busy timeout.
         case busy
-        /// SQLite found the file damaged while writing to it.
+        /// SQLite found the file damaged while writing to it. Writes will keep failing: close
+        /// the store and open it again, which sets the file aside and starts a new one.
         case corrupt
         /// The store was closed.
         case closed

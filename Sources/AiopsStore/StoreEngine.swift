@@ -108,8 +108,6 @@ final class StoreEngine {
         connection = nil
     }
 
-    var isOpen: Bool { connection != nil }
-
     static func problem(_ error: SQLiteError) -> HistoryWriteProblem {
         let kind: HistoryWriteProblem.Kind
         switch error.primaryCode {

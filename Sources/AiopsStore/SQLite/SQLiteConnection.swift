@@ -58,7 +58,7 @@ final class SQLiteConnection {
         return statement
     }
 
-    func prepare(_ sql: String) throws(SQLiteError) -> SQLiteStatement {
+    private func prepare(_ sql: String) throws(SQLiteError) -> SQLiteStatement {
         var statement: OpaquePointer?
         let result = sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
         guard result == SQLITE_OK, let statement else {

@@ -20,7 +20,8 @@ final class SQLiteStatement {
         sqlite3_finalize(handle)
     }
 
-    /// Clears earlier bindings and binds `values` from parameter 1 on.
+    /// Clears earlier bindings, lets `build` bind parameters from 1 on, and checks that every
+    /// parameter got a value (a forgotten one would silently be NULL).
     func bind(_ build: (inout SQLiteBindings) throws(SQLiteError) -> Void) throws(SQLiteError) {
         sqlite3_reset(handle)
         sqlite3_clear_bindings(handle)
@@ -172,10 +173,5 @@ struct SQLiteRow {
         let count = Int(sqlite3_column_bytes(handle, column.index))
         guard let pointer, count > 0 else { return [] }
         return Array(UnsafeRawBufferPointer(start: pointer, count: count))
-    }
-
-    /// The storage class of the next column without consuming it (for ANY columns).
-    func peekType() -> Int32 {
-        sqlite3_column_type(handle, next)
     }
 }
