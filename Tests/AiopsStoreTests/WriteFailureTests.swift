@@ -111,9 +111,19 @@ struct WriteFailureTests {
         #expect(problem.kind == .diskFull)
         #expect(problem.code == 13)  // SQLITE_FULL
         #expect(store.record(Records.exit(at: clock.now + 200_000)) == .dropped)
+        // A batch is one transaction: all of it is dropped, and counted.
+        let before = try store.exits().count
+        #expect(
+            store.record([
+                .alert(Records.alert(at: clock.now + 200_000)), .exit(Records.exit(at: clock.now + 200_000)),
+            ])
+                == .dropped)
+        #expect(try store.exits().count == before)
+        #expect(try store.alerts().isEmpty)
         let pruned = try store.prune()
         #expect(pruned.deletedBySize > 0)
-        #expect(store.record(Records.exit(at: clock.now + 200_001)) == .recovered(droppedWhileFailing: 2))
+        #expect(store.record(Records.exit(at: clock.now + 200_001)) == .recovered(droppedWhileFailing: 4))
+        #expect(store.droppedRecords == 4)
         #expect(try store.exits(ExitQuery(limit: 1)).first?.unixNanoseconds == clock.now + 200_001)
     }
 }
