@@ -32,6 +32,10 @@ let package = Package(
             name: "AiopsTrace",
             dependencies: ["AiopsCore", "AiopsProc", "CAiopsBPF", "CAiopsLinux"]
         ),
+        // The system SQLite (Debian: libsqlite3-dev), through a shim header; only AiopsStore uses it.
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        // The monitoring daemon's history: embedded SQLite, bounded by age and size, self-healing.
+        .target(name: "AiopsStore", dependencies: ["AiopsCore", "CSQLite"], exclude: ["README.md"]),
         // Terminal tables and JSON lines, safe for untrusted bytes.
         .target(name: "AiopsRender", dependencies: ["AiopsCore"]),
         // One file per command.
@@ -58,5 +62,6 @@ let package = Package(
         ),
         .testTarget(name: "AiopsRenderTests", dependencies: ["AiopsRender", "AiopsTestSupport"]),
         .testTarget(name: "AiopsCLITests", dependencies: ["AiopsCLI", "AiopsTestSupport"]),
+        .testTarget(name: "AiopsStoreTests", dependencies: ["AiopsStore", "AiopsTestSupport"]),
     ]
 )
