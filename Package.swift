@@ -23,6 +23,8 @@ let package = Package(
         ),
         // Linux uapi headers Swift cannot spell itself (the proc connector's structs).
         .target(name: "CAiopsLinux"),
+        // One complete HTTP POST over libcurl, whose setopt/getinfo are variadic (alert webhooks).
+        .target(name: "CAiopsCurl", linkerSettings: [.linkedLibrary("curl")]),
         // Vocabulary with no dependencies: events, identities, exit statuses, signals, errors.
         .target(name: "AiopsCore"),
         // /proc readers and parsers.
