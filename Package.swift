@@ -36,6 +36,9 @@ let package = Package(
         ),
         // Terminal tables and JSON lines, safe for untrusted bytes.
         .target(name: "AiopsRender", dependencies: ["AiopsCore"]),
+        // Alerts to operators: deduplicated, rate-limited, printed, appended to a file, POSTed to a
+        // webhook, handed to a command — the slow sinks on threads of their own.
+        .target(name: "AiopsAlert", dependencies: ["AiopsCore", "AiopsRender", "CAiopsCurl", "CAiopsLinux"]),
         // One file per command.
         .target(
             name: "AiopsCLI",
