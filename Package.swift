@@ -63,5 +63,6 @@ let package = Package(
         ),
         .testTarget(name: "AiopsRenderTests", dependencies: ["AiopsRender", "AiopsTestSupport"]),
         .testTarget(name: "AiopsCLITests", dependencies: ["AiopsCLI", "AiopsTestSupport"]),
+        .testTarget(name: "AiopsAlertTests", dependencies: ["AiopsAlert", "AiopsTestSupport"]),
     ]
 )
