@@ -23,6 +23,8 @@ let package = Package(
         ),
         // Linux uapi headers Swift cannot spell itself (the proc connector's structs).
         .target(name: "CAiopsLinux"),
+        // One complete HTTP POST over libcurl, whose setopt/getinfo are variadic (alert webhooks).
+        .target(name: "CAiopsCurl", linkerSettings: [.linkedLibrary("curl")]),
         // Vocabulary with no dependencies: events, identities, exit statuses, signals, errors.
         .target(name: "AiopsCore"),
         // /proc readers and parsers.
@@ -38,6 +40,9 @@ let package = Package(
         .target(name: "AiopsStore", dependencies: ["AiopsCore", "CSQLite"], exclude: ["README.md"]),
         // Terminal tables and JSON lines, safe for untrusted bytes.
         .target(name: "AiopsRender", dependencies: ["AiopsCore"]),
+        // Alerts to operators: deduplicated, rate-limited, printed, appended to a file, POSTed to a
+        // webhook, handed to a command — the slow sinks on threads of their own.
+        .target(name: "AiopsAlert", dependencies: ["AiopsCore", "AiopsRender", "CAiopsCurl", "CAiopsLinux"]),
         // One file per command.
         .target(
             name: "AiopsCLI",
@@ -63,5 +68,6 @@ let package = Package(
         .testTarget(name: "AiopsRenderTests", dependencies: ["AiopsRender", "AiopsTestSupport"]),
         .testTarget(name: "AiopsCLITests", dependencies: ["AiopsCLI", "AiopsTestSupport"]),
         .testTarget(name: "AiopsStoreTests", dependencies: ["AiopsStore", "AiopsTestSupport"]),
+        .testTarget(name: "AiopsAlertTests", dependencies: ["AiopsAlert", "AiopsTestSupport"]),
     ]
 )
