@@ -11,7 +11,10 @@ extension GrowthAnalysis {
             switch self {
             case .bytes: return QuantityText.bytes(value)
             case .count(let noun):
-                return "\(QuantityText.decimal(value, digits: abs(value) < 10 ? 1 : 0)) \(noun)"
+                // Whole counts as whole numbers; a fractional slope keeps a decimal below 10.
+                let tenths = (value * 10).rounded() / 10
+                let digits = tenths == tenths.rounded() || abs(value) >= 10 ? 0 : 1
+                return "\(QuantityText.decimal(value, digits: digits)) \(noun)"
             }
         }
     }

@@ -68,6 +68,6 @@ struct AiopsCommand: AsyncParsableCommand {
             69 not supported on this host, 70 internal error, 77 permission denied.
             """,
         version: "0.1.0",
-        subcommands: [TraceCommand.self, DoctorCommand.self]
+        subcommands: [TraceCommand.self, DoctorCommand.self, AnalyzeCommand.self]
     )
 }
