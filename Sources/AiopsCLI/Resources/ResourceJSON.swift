@@ -40,7 +40,8 @@ import AiopsRender
 ///   irregular, growing_too_short, possible_leak, likely_leak), slope_per_min,
 ///   slope_margin_per_min, r_squared, growth, first, last, window_s, samples, summary}
 /// - samples: [{time, rss_bytes, open_files, threads, cpu_s}]
-/// - unavailable: {section: reason}
+/// - unavailable: {section: reason}; "file_kinds" when some descriptors' links could not be
+///   read (their kinds are then counted under files.unreadable, not as any kind)
 /// - notes: [{severity (critical, warning, info), text}], most urgent first
 enum ResourceJSON {
     static let schema = "aiops.analyze.process.resources/1"
@@ -548,6 +549,7 @@ enum ResourceJSON {
         if let reason = report.io.counters.unavailableReason { result.append(("io", reason)) }
         if let reason = report.network.unavailableReason { result.append(("network", reason)) }
         if let reason = report.files.unavailableReason { result.append(("files", reason)) }
+        if let files = report.files.value, files.unreadable > 0 { result.append(("file_kinds", .permission)) }
         if let reason = report.threads.switches.unavailableReason {
             result.append(("context_switches", reason))
         }

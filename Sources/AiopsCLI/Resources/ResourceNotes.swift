@@ -2,6 +2,10 @@ import AiopsAnalyze
 import AiopsCore
 import AiopsProc
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// What an operator should read first: limits that are close, growth that looks like a leak,
 /// what could not be read, and what the window could not tell. Thresholds: 75% of a limit is a
 /// warning (room to act), 90% critical (one burst away from failing).
@@ -149,10 +153,11 @@ enum ResourceNotes {
 
         let unreadable = unavailableByPermission(report)
         if !unreadable.isEmpty {
-            add(
-                .info,
-                "\(unreadable.joined(separator: ", ")) unavailable (permission): they need ptrace access — run as "
-                    + "root or as uid \(report.process.uid.map(String.init) ?? "?")")
+            let why =
+                geteuid() == 0
+                ? "even to root: the process is not dumpable or lives in another user namespace"
+                : "they need ptrace access — run as root or as uid \(report.process.uid.map(String.init) ?? "?")"
+            add(.info, "\(unreadable.joined(separator: ", ")) unavailable (permission) \(why)")
         }
         if !notes.contains(where: { $0.severity != .info }) {
             add(.info, "no limit is near and nothing grew steadily over the window")

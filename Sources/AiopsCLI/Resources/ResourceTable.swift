@@ -313,8 +313,12 @@ enum ResourceTable {
                 QuantityText.count(files.pipes, "pipe"), QuantityText.count(files.devices, "device"),
                 QuantityText.count(files.anonymousInodes, "anon inode"), "\(files.other) other",
             ]
-            if files.unreadable > 0 { kinds.append("\(files.unreadable) unreadable (permission)") }
-            lines.append(row("Kinds", kinds.joined(separator: ", ")))
+            if files.unreadable > 0 && files.unreadable == files.count {
+                lines.append(row("Kinds", "unavailable (permission): the descriptors' links cannot be read"))
+            } else {
+                if files.unreadable > 0 { kinds.append("\(files.unreadable) unreadable (permission)") }
+                lines.append(row("Kinds", kinds.joined(separator: ", ")))
+            }
             if files.deletedFiles > 0 {
                 lines.append(row("Deleted", "\(files.deletedFiles) still open (space held until closed)"))
             }
