@@ -153,7 +153,9 @@ public struct ReportPanel: Sendable {
                     break
                 }
                 // A break inside the first line's own indentation would leave an empty line.
-                if scalar == " ", index > 0, !lines.isEmpty || index > indent { lastSpace = index }
+                if scalar == " ", index > 0, !lines.isEmpty || index > indent, !bindsUnit(rest, at: index) {
+                    lastSpace = index
+                }
                 used += columns
             }
             if cut == rest.count {
@@ -168,6 +170,20 @@ public struct ReportPanel: Sendable {
             if rest.isEmpty { return lines }
             prefix = String(repeating: " ", count: indent)
         }
+    }
+
+    /// Units that stay on the line of their number: "12.3 MiB" never wraps as "12.3" / "MiB".
+    static let units: Set<String> = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB", "s", "ms", "CPU", "CPUs"]
+
+    /// Whether the space at `index` sits between a number and its unit.
+    private static func bindsUnit(_ scalars: [Unicode.Scalar], at index: Int) -> Bool {
+        guard index > 0, scalars[index - 1].properties.numericType != nil else { return false }
+        var word = ""
+        for scalar in scalars[(index + 1)...] {
+            guard scalar.properties.isAlphabetic else { break }
+            word.unicodeScalars.append(scalar)
+        }
+        return units.contains(word)
     }
 
     /// Control characters (C0, DEL, C1) become "?"; tabs a space.

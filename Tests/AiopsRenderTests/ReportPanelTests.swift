@@ -89,6 +89,8 @@ struct ReportPanelTests {
                 "zzzzzzzzzz", "zzzzzzzzzz", "zzzzz",
             ])
         #expect(ReportPanel.wrap("", width: 10) == [""])
+        #expect(ReportPanel.wrap("read 12.3 MiB now", width: 12) == ["read", "12.3 MiB now"])
+        #expect(ReportPanel.wrap("pid 12 was", width: 8) == ["pid 12", "was"])
         #expect(ReportPanel.wrap("🔴🔴🔴🔴🔴🔴", width: 5).allSatisfy { DisplayWidth.columns($0) <= 5 })
     }
 
