@@ -1,7 +1,7 @@
 // swift-tools-version: 6.0
 // aiops: why a process died, why a service restarts, what a process is doing — from kernel truth.
 //
-// Dependency direction: aiops → AiopsCLI → {AiopsRender, AiopsTrace, AiopsProc} → AiopsCore.
+// Dependency direction: aiops → AiopsCLI → {AiopsRender, AiopsAnalyze, AiopsTrace, AiopsProc} → AiopsCore.
 // Only AiopsTrace touches libbpf (through CAiopsBPF); everything else builds and tests without
 // privileges. The BPF object is compiled by `make bpf` and embedded into CAiopsBPF.
 import PackageDescription
@@ -43,11 +43,13 @@ let package = Package(
         // Alerts to operators: deduplicated, rate-limited, printed, appended to a file, POSTed to a
         // webhook, handed to a command — the slow sinks on threads of their own.
         .target(name: "AiopsAlert", dependencies: ["AiopsCore", "AiopsRender", "CAiopsCurl", "CAiopsLinux"]),
+        // Pure analyzers over AiopsCore values (leak detection): time comes with the data.
+        .target(name: "AiopsAnalyze", dependencies: ["AiopsCore"]),
         // One file per command.
         .target(
             name: "AiopsCLI",
             dependencies: [
-                "AiopsCore", "AiopsProc", "AiopsTrace", "AiopsRender",
+                "AiopsCore", "AiopsProc", "AiopsTrace", "AiopsRender", "AiopsAnalyze",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -69,5 +71,6 @@ let package = Package(
         .testTarget(name: "AiopsCLITests", dependencies: ["AiopsCLI", "AiopsTestSupport"]),
         .testTarget(name: "AiopsStoreTests", dependencies: ["AiopsStore", "AiopsTestSupport"]),
         .testTarget(name: "AiopsAlertTests", dependencies: ["AiopsAlert", "AiopsTestSupport"]),
+        .testTarget(name: "AiopsAnalyzeTests", dependencies: ["AiopsAnalyze", "AiopsCore"]),
     ]
 )
