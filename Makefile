@@ -16,8 +16,9 @@ BPF_SOURCES := bpf/lifecycle.bpf.c bpf/kernel_types.h Sources/CAiopsBPF/include/
 
 # Debian packages: libbpf/libelf/zlib to link, clang + bpftool to build BPF, libbpf-tools for the
 # exitsnoop oracle in tests and benchmarks, util-linux for unshare/setpriv in fallback tests,
-# procps for the ps oracle.
-APT_PACKAGES := libbpf-dev libelf-dev zlib1g-dev clang bpftool libbpf-tools util-linux procps
+# procps for the ps oracle, libsqlite3-dev for the monitoring history, libcurl for alert webhooks.
+APT_PACKAGES := libbpf-dev libelf-dev zlib1g-dev clang bpftool libbpf-tools util-linux procps \
+	libsqlite3-dev libcurl4-openssl-dev
 
 SWIFT ?= swift
 SWIFT_FORMAT ?= swift-format

@@ -1,7 +1,7 @@
 // swift-tools-version: 6.0
 // aiops: why a process died, why a service restarts, what a process is doing — from kernel truth.
 //
-// Dependency direction: aiops → AiopsCLI → {AiopsRender, AiopsTrace, AiopsProc} → AiopsCore.
+// Dependency direction: aiops → AiopsCLI → {AiopsRender, AiopsAnalyze, AiopsTrace, AiopsProc} → AiopsCore.
 // Only AiopsTrace touches libbpf (through CAiopsBPF); everything else builds and tests without
 // privileges. The BPF object is compiled by `make bpf` and embedded into CAiopsBPF.
 import PackageDescription
@@ -23,6 +23,8 @@ let package = Package(
         ),
         // Linux uapi headers Swift cannot spell itself (the proc connector's structs).
         .target(name: "CAiopsLinux"),
+        // One complete HTTP POST over libcurl, whose setopt/getinfo are variadic (alert webhooks).
+        .target(name: "CAiopsCurl", linkerSettings: [.linkedLibrary("curl")]),
         // Vocabulary with no dependencies: events, identities, exit statuses, signals, errors.
         .target(name: "AiopsCore"),
         // /proc readers and parsers.
@@ -32,13 +34,22 @@ let package = Package(
             name: "AiopsTrace",
             dependencies: ["AiopsCore", "AiopsProc", "CAiopsBPF", "CAiopsLinux"]
         ),
+        // The system SQLite (Debian: libsqlite3-dev), through a shim header; only AiopsStore uses it.
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        // The monitoring daemon's history: embedded SQLite, bounded by age and size, self-healing.
+        .target(name: "AiopsStore", dependencies: ["AiopsCore", "CSQLite"], exclude: ["README.md"]),
         // Terminal tables and JSON lines, safe for untrusted bytes.
         .target(name: "AiopsRender", dependencies: ["AiopsCore"]),
+        // Alerts to operators: deduplicated, rate-limited, printed, appended to a file, POSTed to a
+        // webhook, handed to a command — the slow sinks on threads of their own.
+        .target(name: "AiopsAlert", dependencies: ["AiopsCore", "AiopsRender", "CAiopsCurl", "CAiopsLinux"]),
+        // Pure analyzers over AiopsCore values (leak detection): time comes with the data.
+        .target(name: "AiopsAnalyze", dependencies: ["AiopsCore"]),
         // One file per command.
         .target(
             name: "AiopsCLI",
             dependencies: [
-                "AiopsCore", "AiopsProc", "AiopsTrace", "AiopsRender",
+                "AiopsCore", "AiopsProc", "AiopsTrace", "AiopsRender", "AiopsAnalyze",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -58,5 +69,8 @@ let package = Package(
         ),
         .testTarget(name: "AiopsRenderTests", dependencies: ["AiopsRender", "AiopsTestSupport"]),
         .testTarget(name: "AiopsCLITests", dependencies: ["AiopsCLI", "AiopsTestSupport"]),
+        .testTarget(name: "AiopsStoreTests", dependencies: ["AiopsStore", "AiopsTestSupport"]),
+        .testTarget(name: "AiopsAlertTests", dependencies: ["AiopsAlert", "AiopsTestSupport"]),
+        .testTarget(name: "AiopsAnalyzeTests", dependencies: ["AiopsAnalyze", "AiopsCore"]),
     ]
 )

@@ -16,11 +16,23 @@
  *   rename HEX MS        set comm to the bytes HEX (prctl PR_SET_NAME), live MS ms, exit 0
  *   spin MS              burn CPU for MS milliseconds, exit 0
  *   churn N              create and join threads until SIGUSR1, then exit(N) (70 after 60 s)
+ *   grow MB STEPS MS     STEPS times: allocate MB MiB and touch every page, wait MS ms; then
+ *                        sleep until killed (resident memory grows by MB MiB per step)
+ *   fds N MS             close inherited descriptors above 2; N times: open /dev/null, wait
+ *                        MS ms; then sleep until killed
+ *   listen PORT          close inherited descriptors above 2; listen on TCP 127.0.0.1:PORT (0:
+ *                        any free port), connect to itself once (one established pair), then
+ *                        sleep until killed
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,7 +46,7 @@ static int usage(void)
 {
 	fprintf(stderr, "usage: aiops-testchild exit N | segv core|nocore | sleep S | kill PID SIG | "
 			"thread-last N | thread | tree DEPTH | args ... | spawn N | linger MS N | "
-			"rename HEX MS | spin MS | churn N\n");
+			"rename HEX MS | spin MS | churn N | grow MB STEPS MS | fds N MS | listen PORT\n");
 	return 64;
 }
 
@@ -54,6 +66,63 @@ static int rename_self(const char *hex, int milliseconds)
 		return 71;
 	usleep((useconds_t)milliseconds * 1000);
 	return 0;
+}
+
+/* Descriptors inherited from the test runner (it may hold sockets without O_CLOEXEC) would be
+ * counted as this child's: the modes whose descriptors are asserted start from 0, 1, 2 only. */
+static void close_inherited(void)
+{
+	if (syscall(SYS_close_range, 3U, ~0U, 0U) != 0)
+		for (int fd = 3; fd < 4096; fd++)
+			close(fd);
+}
+
+static int grow(int megabytes, int steps, int milliseconds)
+{
+	size_t size = (size_t)megabytes << 20;
+	for (int step = 0; step < steps; step++) {
+		char *block = malloc(size);
+		if (block == NULL)
+			return 71;
+		/* Touch every page: untouched allocations are not resident. */
+		memset(block, step + 1, size);
+		usleep((useconds_t)milliseconds * 1000);
+	}
+	for (;;)
+		pause();
+}
+
+static int open_descriptors(int count, int milliseconds)
+{
+	close_inherited();
+	for (int index = 0; index < count; index++) {
+		if (open("/dev/null", O_RDONLY) < 0)
+			return 71;
+		usleep((useconds_t)milliseconds * 1000);
+	}
+	for (;;)
+		pause();
+}
+
+static int listen_and_connect(int port)
+{
+	close_inherited();
+	struct sockaddr_in address = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+	address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	int server = socket(AF_INET, SOCK_STREAM, 0);
+	int one = 1;
+	setsockopt(server, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (server < 0 || bind(server, (struct sockaddr *)&address, sizeof(address)) != 0 || listen(server, 8) != 0)
+		return 71;
+	socklen_t length = sizeof(address);
+	getsockname(server, (struct sockaddr *)&address, &length);
+	int client = socket(AF_INET, SOCK_STREAM, 0);
+	if (client < 0 || connect(client, (struct sockaddr *)&address, sizeof(address)) != 0)
+		return 71;
+	if (accept(server, NULL, NULL) < 0)
+		return 71;
+	for (;;)
+		pause();
 }
 
 static void *exit_later(void *argument)
@@ -196,6 +265,15 @@ int main(int argc, char **argv)
 
 	if (strcmp(mode, "rename") == 0 && argc == 4)
 		return rename_self(argv[2], atoi(argv[3]));
+
+	if (strcmp(mode, "grow") == 0 && argc == 5)
+		return grow(atoi(argv[2]), atoi(argv[3]), atoi(argv[4]));
+
+	if (strcmp(mode, "fds") == 0 && argc == 4)
+		return open_descriptors(atoi(argv[2]), atoi(argv[3]));
+
+	if (strcmp(mode, "listen") == 0 && argc == 3)
+		return listen_and_connect(atoi(argv[2]));
 
 	if (strcmp(mode, "spawn") == 0 && argc == 3) {
 		int count = atoi(argv[2]);

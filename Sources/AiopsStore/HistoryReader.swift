@@ -1,0 +1,89 @@
+import AiopsCore
+import Synchronization
+
+/// Read-only access to the daemon's history from another process (`aiops analyze`). It never
+/// moves, repairs, migrates or prunes anything: a file that is not a sound aiops history is an
+/// error here, and the daemon sets it aside at its next start. It reads while the daemon
+/// writes (WAL): every answer is one consistent snapshot.
+public final class HistoryReader: HistoryReading, Sendable {
+    public let path: String
+    private let connection: Mutex<SQLiteConnection>
+
+    private init(path: String, connection: sending SQLiteConnection) {
+        self.path = path
+        self.connection = Mutex(connection)
+    }
+
+    public static func open(at path: String = HistoryStore.defaultPath) throws(HistoryStoreError)
+        -> HistoryReader
+    {
+        switch try FileInspection.inspect(path) {
+        case .missing: throw HistoryStoreError("there is no history at \(path)")
+        case .damaged(let damage): throw HistoryStoreError("the history \(path) \(damage)")
+        case .candidate: break
+        }
+        let connection: SQLiteConnection
+        let verdict: DatabaseValidation.Verdict
+        do {
+            connection = try SQLiteConnection(path: path, access: .readOnly)
+            connection.setBusyTimeout(milliseconds: DatabaseValidation.busyTimeoutMilliseconds)
+            try connection.enableDefensiveMode()
+            try connection.execute("PRAGMA query_only = ON")
+            verdict = try DatabaseValidation.validate(connection, integrityCheck: false)
+        } catch {
+            throw HistoryStoreError("cannot read the history \(path): \(error)", sqliteCode: error.code)
+        }
+        switch verdict {
+        case .history: return HistoryReader(path: path, connection: connection)
+        case .empty: throw HistoryStoreError("the history \(path) has no data yet")
+        case .damaged(let damage): throw HistoryStoreError("the history \(path) \(damage)")
+        case .busy(let message): throw HistoryStoreError("the history \(path) is locked: \(message)")
+        }
+    }
+
+    public func exits(_ query: ExitQuery = ExitQuery()) throws(HistoryStoreError) -> [ExitRecord] {
+        try connection.withLock { connection throws(HistoryStoreError) in
+            try Self.mapError { () throws(SQLiteError) in try HistoryQueries.exits(query, in: connection) }
+        }
+    }
+
+    public func alerts(
+        since: Int64 = .min, kind: Alert.Kind? = nil, limit: Int? = nil
+    ) throws(HistoryStoreError) -> [Alert] {
+        try connection.withLock { connection throws(HistoryStoreError) in
+            try Self.mapError { () throws(SQLiteError) in
+                try HistoryQueries.alerts(since: since, kind: kind, limit: limit, in: connection)
+            }
+        }
+    }
+
+    public func restarts(
+        since: Int64 = .min, target: String? = nil, limit: Int? = nil
+    ) throws(HistoryStoreError) -> [RestartRecord] {
+        try connection.withLock { connection throws(HistoryStoreError) in
+            try Self.mapError { () throws(SQLiteError) in
+                try HistoryQueries.restarts(since: since, target: target, limit: limit, in: connection)
+            }
+        }
+    }
+
+    public func forkStorms(since: Int64 = .min, limit: Int? = nil) throws(HistoryStoreError)
+        -> [ForkStormRecord]
+    {
+        try connection.withLock { connection throws(HistoryStoreError) in
+            try Self.mapError { () throws(SQLiteError) in
+                try HistoryQueries.forkStorms(since: since, limit: limit, in: connection)
+            }
+        }
+    }
+
+    /// Runs one query under the lock. The closure is built inside the lock's closure: the
+    /// connection never leaves the region the Mutex guards.
+    private static func mapError<T>(_ body: () throws(SQLiteError) -> T) throws(HistoryStoreError) -> T {
+        do {
+            return try body()
+        } catch {
+            throw HistoryStoreError(error)
+        }
+    }
+}

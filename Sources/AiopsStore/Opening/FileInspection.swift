@@ -1,0 +1,87 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The checks made on the history path before SQLite is allowed near it: what is at the path
+/// (lstat, never following a link), whether it can be read, and whether its first 100 bytes are
+/// an SQLite header that agrees with the file's size.
+enum FileInspection {
+    enum Finding: Equatable {
+        /// Nothing at the path, and no companions.
+        case missing
+        /// A regular file worth handing to SQLite (possibly empty).
+        case candidate
+        case damaged(HistoryDamage)
+    }
+
+    /// The files SQLite keeps next to a database.
+    static let companionSuffixes = ["-wal", "-shm", "-journal"]
+
+    static func inspect(_ path: String) throws(HistoryStoreError) -> Finding {
+        var companions: [(suffix: String, info: stat)] = []
+        for suffix in companionSuffixes {
+            if let info = try FileSystem.status(path + suffix) { companions.append((suffix, info)) }
+        }
+        guard let info = try FileSystem.status(path) else {
+            return companions.isEmpty ? .missing : .damaged(.orphanedCompanions)
+        }
+        guard FileSystem.isRegular(info) else {
+            return .damaged(.notRegularFile(kind: FileSystem.kindDescription(info, path: path)))
+        }
+        for companion in companions where !FileSystem.isRegular(companion.info) {
+            return .damaged(
+                .companionNotRegularFile(
+                    name: companion.suffix,
+                    kind: FileSystem.kindDescription(companion.info, path: path + companion.suffix)))
+        }
+        let walBytes = companions.first { $0.suffix == "-wal" }.map { Int64($0.info.st_size) } ?? 0
+        return checkHeader(path, walBytes: walBytes)
+    }
+
+    private static let magic = Array("SQLite format 3\0".utf8)
+
+    private static func checkHeader(_ path: String, walBytes: Int64) -> Finding {
+        // O_NONBLOCK: should a FIFO be swapped in after the lstat, opening it cannot hang the
+        // daemon; fstat then sees it for what it is.
+        let descriptor = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+        guard descriptor >= 0 else { return .damaged(.unreadable(FileSystem.errorText(errno))) }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { return .damaged(.unreadable(FileSystem.errorText(errno))) }
+        guard FileSystem.isRegular(info) else {
+            return .damaged(.notRegularFile(kind: FileSystem.kindDescription(info, path: path)))
+        }
+        var header = [UInt8](repeating: 0, count: 100)
+        let count = pread(descriptor, &header, header.count, 0)
+        guard count >= 0 else { return .damaged(.unreadable(FileSystem.errorText(errno))) }
+        // An empty file is what SQLite itself calls an empty database: the store initializes it.
+        if count == 0 { return .candidate }
+        let size = Int64(info.st_size)
+        if count < header.count {
+            // Cut inside the 100-byte header: truncated if what is left is the start of one.
+            let prefix = Array(header[0..<min(count, magic.count)])
+            return prefix == Array(magic[0..<prefix.count])
+                ? .damaged(.truncated(expectedBytes: 512, actualBytes: size)) : .damaged(.notSQLite)
+        }
+        guard Array(header[0..<magic.count]) == magic else { return .damaged(.notSQLite) }
+        let rawPageSize = Int64(header[16]) << 8 | Int64(header[17])
+        let pageSize = rawPageSize == 1 ? 65536 : rawPageSize
+        guard pageSize >= 512, pageSize <= 65536, pageSize & (pageSize - 1) == 0 else {
+            return .damaged(.unusable("the header's page size (\(rawPageSize)) is invalid"))
+        }
+        // The page count in the header counts only when the change counter (offset 24) equals
+        // "version valid for" (offset 92), per the file format. A write-ahead log may hold pages
+        // the main file does not have yet, so the comparison is only made when there is none.
+        let pages = bigEndian(header, 28)
+        if pages > 0, bigEndian(header, 24) == bigEndian(header, 92), walBytes == 0,
+            size < Int64(pages) * pageSize
+        {
+            return .damaged(.truncated(expectedBytes: Int64(pages) * pageSize, actualBytes: size))
+        }
+        return .candidate
+    }
+
+    private static func bigEndian(_ bytes: [UInt8], _ offset: Int) -> UInt32 {
+        bytes[offset..<offset + 4].reduce(0) { $0 << 8 | UInt32($1) }
+    }
+}

@@ -1,0 +1,17 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The clocks the store reads: wall-clock time for ages (records carry wall-clock times, and
+/// history outlives a boot) and the monotonic clock for durations.
+enum StoreClock {
+    static func wallNanoseconds() -> Int64 { read(CLOCK_REALTIME) }
+
+    static func monotonicNanoseconds() -> Int64 { read(CLOCK_MONOTONIC) }
+
+    private static func read(_ clock: clockid_t) -> Int64 {
+        var spec = timespec()
+        clock_gettime(clock, &spec)
+        return Int64(spec.tv_sec) &* 1_000_000_000 &+ Int64(spec.tv_nsec)
+    }
+}
