@@ -15,7 +15,7 @@ struct ConnectorSourceTests {
         let directory = TemporaryDirectory()
         let (exited, _) = try runTestChild(["exit", "3"], in: directory)
         let (crashed, _) = try runTestChild(["segv", "core"], in: directory)
-        let victim = try startChild(BuildProducts.testChild, ["sleep", "30"], in: directory.path)
+        let victim = try startChild(BuildProducts.testChild, ["sleep", "600"], in: directory.path)
         try await Task.sleep(nanoseconds: 100_000_000)
         let (killer, _) = try runTestChild(["kill", String(victim.pid), String(SIGKILL)], in: directory)
         waitForExit(victim.pid)
