@@ -45,11 +45,16 @@ let package = Package(
         .target(name: "AiopsAlert", dependencies: ["AiopsCore", "AiopsRender", "CAiopsCurl", "CAiopsLinux"]),
         // Pure analyzers over AiopsCore values (leak detection): time comes with the data.
         .target(name: "AiopsAnalyze", dependencies: ["AiopsCore"]),
+        // The monitor's judgement: critical processes, exits, restarts, anomalies, zombies, fork
+        // storms — alerts and history records out, nothing sent or written here.
+        .target(name: "AiopsMonitor", dependencies: ["AiopsCore", "AiopsProc", "AiopsAnalyze"]),
         // One file per command.
         .target(
             name: "AiopsCLI",
             dependencies: [
-                "AiopsCore", "AiopsProc", "AiopsTrace", "AiopsRender", "AiopsAnalyze",
+                "AiopsCore", "AiopsProc", "AiopsTrace", "AiopsRender", "AiopsAnalyze", "AiopsMonitor",
+                "AiopsAlert",
+                "AiopsStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -68,7 +73,8 @@ let package = Package(
             dependencies: ["AiopsTrace", "AiopsProc", "CAiopsBPF", "AiopsTestSupport"]
         ),
         .testTarget(name: "AiopsRenderTests", dependencies: ["AiopsRender", "AiopsTestSupport"]),
-        .testTarget(name: "AiopsCLITests", dependencies: ["AiopsCLI", "AiopsTestSupport"]),
+        .testTarget(name: "AiopsCLITests", dependencies: ["AiopsCLI", "AiopsStore", "AiopsTestSupport"]),
+        .testTarget(name: "AiopsMonitorTests", dependencies: ["AiopsMonitor", "AiopsTestSupport"]),
         .testTarget(name: "AiopsStoreTests", dependencies: ["AiopsStore", "AiopsTestSupport"]),
         .testTarget(name: "AiopsAlertTests", dependencies: ["AiopsAlert", "AiopsTestSupport"]),
         .testTarget(name: "AiopsAnalyzeTests", dependencies: ["AiopsAnalyze", "AiopsCore"]),

@@ -1,0 +1,141 @@
+import AiopsCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `--daemon` outside systemd: the monitor runs as a new process in a session of its own, its
+/// output in the log file, and the command the operator typed returns once the daemon is ready
+/// — or fails with the daemon's own message and exit code if it could not start.
+///
+/// A new process (posix_spawn of our own executable), not fork(): forking a process that already
+/// runs Swift's threads leaves locks held by threads that do not exist in the child.
+enum Detach {
+    static let readyDescriptorVariable = "AIOPS_MONITOR_READY_FD"
+    /// glibc's POSIX_SPAWN_SETSID (since 2.26; a GNU extension Swift's Glibc module does not
+    /// export): the child calls setsid(), leaving the operator's terminal and process group.
+    private static let posixSpawnSetSID: Int32 = 0x80
+    /// The daemon's end of the readiness pipe.
+    private static let readyDescriptor: Int32 = 3
+
+    /// glibc's posix_spawn_file_actions_addclosefrom_np (2.34+), hidden behind _GNU_SOURCE.
+    private static let addCloseFrom:
+        @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32 = {
+            guard
+                let symbol = dlsym(
+                    UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np")
+            else { return { _, _ in ENOSYS } }
+            return unsafeBitCast(
+                symbol,
+                to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32).self)
+        }()
+
+    /// In the parent: starts the background daemon and waits for its word.
+    static func startInBackground(logFile: String) throws(AiopsError) -> Never {
+        var pipeEnds: [Int32] = [0, 0]
+        guard pipe(&pipeEnds) == 0 else {
+            throw AiopsError(.software, "pipe: \(String(cString: strerror(errno)))")
+        }
+        let (readEnd, writeEnd) = (pipeEnds[0], pipeEnds[1])
+        _ = fcntl(readEnd, F_SETFD, FD_CLOEXEC)
+        _ = fcntl(writeEnd, F_SETFD, FD_CLOEXEC)
+        let logDirectory = String(logFile[..<(logFile.lastIndex(of: "/") ?? logFile.startIndex)])
+        if !logDirectory.isEmpty { mkdir(logDirectory, 0o750) }
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, logFile, O_WRONLY | O_CREAT | O_APPEND, 0o640)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        // The write end becomes descriptor 3, and nothing else is inherited: a descriptor the
+        // daemon kept open by accident (a supervisor's socket, a test runner's pipe) would keep
+        // whoever holds its other end waiting for an end that never comes.
+        posix_spawn_file_actions_adddup2(&actions, writeEnd, readyDescriptor)
+        guard addCloseFrom(&actions, readyDescriptor + 1) == 0 else {
+            throw AiopsError(.software, "posix_spawn_file_actions_addclosefrom_np failed")
+        }
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        posix_spawnattr_setflags(&attributes, Int16(posixSpawnSetSID))
+
+        let arguments = CommandLine.arguments
+        var environment = ProcessEnvironment.current.filter { !$0.hasPrefix(readyDescriptorVariable + "=") }
+        environment.append("\(readyDescriptorVariable)=\(readyDescriptor)")
+        let argv = arguments.map { strdup($0) } + [nil]
+        let envp = environment.map { strdup($0) } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        var pid = pid_t()
+        let result = posix_spawn(&pid, "/proc/self/exe", &actions, &attributes, argv, envp)
+        close(writeEnd)
+        guard result == 0 else {
+            throw AiopsError(
+                .software, "cannot start the background monitor: \(String(cString: strerror(result)))")
+        }
+        let word = readAll(readEnd)
+        close(readEnd)
+        if word.hasPrefix("ready") {
+            printError("aiops monitor is running in the background, pid \(pid); its log: \(logFile)")
+            exit(0)
+        }
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        let code = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 70
+        let message = word.isEmpty ? "the background monitor exited at start (see \(logFile))" : word
+        printError("aiops: \(message)")
+        exit(code == 0 ? 70 : code)
+    }
+
+    private static func readAll(_ fd: Int32) -> String {
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = read(fd, &buffer, buffer.count)
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { break }
+            bytes += buffer.prefix(count)
+        }
+        return String(decoding: bytes, as: UTF8.self).trimmingSuffixNewline
+    }
+
+    /// In the background daemon: the descriptor to report readiness (or failure) on, if any.
+    static func readinessDescriptor() -> Int32? {
+        guard let value = getenv(readyDescriptorVariable).map({ String(cString: $0) }), let fd = Int32(value),
+            fd > 2, fcntl(fd, F_GETFD) >= 0
+        else { return nil }
+        unsetenv(readyDescriptorVariable)
+        _ = fcntl(fd, F_SETFD, FD_CLOEXEC)  // never inherited by alert commands
+        return fd
+    }
+
+    static func report(_ word: String, on fd: Int32) {
+        let bytes = Array(word.utf8)
+        _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        close(fd)
+    }
+}
+
+/// The process environment as "KEY=value" strings, read once.
+enum ProcessEnvironment {
+    static var current: [String] {
+        var entries: [String] = []
+        var index = 0
+        while let entry = environ[index] {
+            entries.append(String(cString: entry))
+            index += 1
+        }
+        return entries
+    }
+}
+
+extension String {
+    fileprivate var trimmingSuffixNewline: String {
+        var text = self
+        while text.hasSuffix("\n") { text.removeLast() }
+        return text
+    }
+}

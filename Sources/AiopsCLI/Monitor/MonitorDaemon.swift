@@ -1,0 +1,210 @@
+import AiopsAlert
+import AiopsCore
+import AiopsMonitor
+import AiopsProc
+import AiopsTrace
+import Dispatch
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// One `aiops monitor processes` run, in the foreground or as the daemon: opens the lifecycle
+/// source, the history and the alert sinks, then feeds the engine until SIGTERM, SIGINT or the
+/// end of --duration, and flushes everything on the way out.
+final class MonitorDaemon {
+    struct Options {
+        var configPath: String?
+        var overrides = MonitorOverrides()
+        var backend: BackendChoice = .auto
+        var json = false
+        var durationNanoseconds: UInt64?
+        var pidFile: String?
+        /// Where to report readiness when started in the background by `Detach`.
+        var readyDescriptor: Int32?
+    }
+
+    /// How long the stop may take before the process exits anyway: "within seconds".
+    static let stopDeadlineSeconds = 8
+
+    private let options: Options
+    private var settings: MonitorSettings
+    private let clock = WallClock.measure()
+    private var alertsRaised: UInt64 = 0
+
+    init(options: Options) throws(AiopsError) {
+        self.options = options
+        self.settings = try Self.loadSettings(options)
+    }
+
+    static func loadSettings(_ options: Options) throws(AiopsError) -> MonitorSettings {
+        var settings = MonitorSettings()
+        if let path = options.configPath {
+            do throws(MonitorConfigFile.Problem) {
+                try MonitorConfigFile.load(path, into: &settings)
+            } catch {
+                throw AiopsError(.usage, "config file \(error)")
+            }
+        }
+        options.overrides.apply(to: &settings)
+        return settings
+    }
+
+    func run() async throws(AiopsError) {
+        let opened = try openLifecycleSource(options.backend, options: SourceOptions())
+        let source = opened.source
+        let table = ProcessTable()
+        table.deduplicatesExits = !source.reportsEachExitOnce
+        table.seed(ProcessSnapshotReader().all())
+        let engine = MonitorEngine(rules: settings.rules, clock: clock)
+        engine.begin()
+
+        let (history, historyAlerts, historyNote) = HistoryWriter.open(
+            path: settings.historyPath, limits: settings.historyLimits, clock: clock)
+        var dispatcher = try MonitorSinks.dispatcher(settings, json: options.json)
+        let pidFile = try options.pidFile.map { path throws(AiopsError) in try PidFile(path: path) }
+
+        announce(opened, engine: engine, historyNote: historyNote)
+        if let fd = options.readyDescriptor { Detach.report("ready", on: fd) }
+        for alert in historyAlerts { raise(alert, dispatcher: dispatcher, history: history) }
+
+        let inputs = MonitorInputs(intervalNanoseconds: settings.rules.intervalNanoseconds)
+        inputs.installSignals()
+        inputs.forward(source)
+        inputs.startClock(durationNanoseconds: options.durationNanoseconds)
+        let started = BootInstant.now()
+
+        loop: for await input in inputs.stream {
+            switch input {
+            case .events(let batch):
+                for event in batch {
+                    guard let event = table.apply(event) else { continue }
+                    deliver(engine.observe(event), dispatcher: dispatcher, history: history)
+                }
+            case .scan:
+                deliver(engine.scan(at: BootInstant.now()), dispatcher: dispatcher, history: history)
+            case .tick:
+                deliver(engine.tick(at: BootInstant.now()), dispatcher: dispatcher, history: history)
+                flushHistory(history, dispatcher: dispatcher)
+                dispatcher.tick()
+            case .reload:
+                if let replaced = reload(engine: engine, inputs: inputs, dispatcher: dispatcher) {
+                    dispatcher = replaced
+                }
+            case .stop:
+                printError("stopping: delivering what is queued")
+                Self.armStopDeadline()
+                source.stop()
+            case .sourceEnded:
+                break loop
+            }
+        }
+        inputs.finish()
+        flushHistory(history, dispatcher: dispatcher)
+        let delivered = dispatcher.shutdown(timeout: .seconds(3))
+        history.close()
+        pidFile?.remove()
+        let summary = MonitorSummary(
+            seconds: BootInstant.now().seconds(since: started), backend: source.backend,
+            source: source.statistics(), engine: engine.statistics, alerts: dispatcher.statistics(),
+            alertsRaised: alertsRaised, alertsAllDelivered: delivered, historyStored: history.stored,
+            historyDropped: history.dropped, tableEvictions: table.evictions)
+        for line in summary.lines { printError(line) }
+    }
+
+    private func deliver(_ output: MonitorOutput, dispatcher: AlertDispatcher, history: HistoryWriter) {
+        guard !output.isEmpty else { return }
+        history.add(output)
+        for alert in output.alerts {
+            alertsRaised += 1
+            dispatcher.dispatch(alert)
+        }
+    }
+
+    private func raise(_ alert: Alert, dispatcher: AlertDispatcher, history: HistoryWriter) {
+        var output = MonitorOutput()
+        output.alerts = [alert]
+        deliver(output, dispatcher: dispatcher, history: history)
+    }
+
+    private func flushHistory(_ history: HistoryWriter, dispatcher: AlertDispatcher) {
+        let (alert, note) = history.flush(clock: clock)
+        if let note { printError(note) }
+        if let alert {
+            alertsRaised += 1
+            dispatcher.dispatch(alert)
+        }
+    }
+
+    /// SIGHUP: the config file again, with the command line on top. A bad file changes nothing.
+    /// Returns a new dispatcher when the alert sinks changed.
+    private func reload(engine: MonitorEngine, inputs: MonitorInputs, dispatcher: AlertDispatcher)
+        -> AlertDispatcher?
+    {
+        guard options.configPath != nil else {
+            printError("reload: no --config file to read; settings unchanged")
+            return nil
+        }
+        let fresh: MonitorSettings
+        do throws(AiopsError) {
+            fresh = try Self.loadSettings(options)
+        } catch {
+            printError("reload failed, settings unchanged: \(error.message)")
+            return nil
+        }
+        if fresh.historyPath != settings.historyPath || fresh.historyLimits != settings.historyLimits {
+            printError("reload: history settings take effect at the next start")
+        }
+        engine.reload(fresh.rules)
+        inputs.setInterval(fresh.rules.intervalNanoseconds)
+        var replacement: AlertDispatcher?
+        if !fresh.sameSinks(as: settings) {
+            do throws(AiopsError) {
+                replacement = try MonitorSinks.dispatcher(fresh, json: options.json)
+                _ = dispatcher.shutdown(timeout: .seconds(2))
+            } catch {
+                printError("reload: alert settings rejected, the old ones stay: \(error.message)")
+            }
+        }
+        settings.rules = fresh.rules
+        if replacement != nil {
+            settings.alertFile = fresh.alertFile
+            settings.webhook = fresh.webhook
+            settings.alertCommand = fresh.alertCommand
+            settings.throttle = fresh.throttle
+        }
+        printError("reloaded \(options.configPath ?? ""): \(describe(engine))")
+        return replacement
+    }
+
+    private func announce(_ opened: OpenedSource, engine: MonitorEngine, historyNote: String?) {
+        if !opened.fallbackReasons.isEmpty {
+            printError(
+                "\(opened.fallbackReasons.joined(separator: "; ")) — falling back to \(opened.source.backend.rawValue), "
+                    + "which cannot see: " + opened.source.limitations.joined(separator: "; "))
+        }
+        let interval = DurationText.format(seconds: Double(settings.rules.intervalNanoseconds) / 1e9)
+        printError(
+            "monitoring with \(opened.source.backend.rawValue), sampling every \(interval); \(describe(engine))"
+        )
+        if let historyNote { printError(historyNote) }
+    }
+
+    private func describe(_ engine: MonitorEngine) -> String {
+        guard !settings.rules.critical.isEmpty else { return "no critical processes (--critical)" }
+        var text = "\(engine.watchedCount) critical process(es) watched"
+        let unmatched = engine.unmatchedTargets
+        if !unmatched.isEmpty {
+            text +=
+                "; nothing matches \(unmatched.map { "'\($0)'" }.joined(separator: ", ")) yet (watching for it)"
+        }
+        return text
+    }
+
+    private static func armStopDeadline() {
+        DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(stopDeadlineSeconds)) {
+            printError("stopping took over \(stopDeadlineSeconds) s: exiting without the rest")
+            _exit(70)
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import AiopsAlert
+import AiopsCore
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The alert dispatcher the settings ask for: a line on stderr (or JSON lines on stdout with
+/// --json), the JSON-lines file, the webhook and the command.
+enum MonitorSinks {
+    static func dispatcher(_ settings: MonitorSettings, json: Bool) throws(AiopsError) -> AlertDispatcher {
+        var sinks: [any AlertSink] = [json ? JSONLinesOutputSink(fd: 1) : TerminalSink(fd: 2)]
+        if let file = settings.alertFile { sinks.append(QueuedSink.jsonLinesFile(path: file)) }
+        if let url = settings.webhook { sinks.append(try QueuedSink.webhook(url: url)) }
+        if let command = settings.alertCommand { sinks.append(try QueuedSink.command(command)) }
+        return AlertDispatcher(
+            sinks: sinks, configuration: AlertDispatcher.Configuration(throttle: settings.throttle))
+    }
+}
+
+/// `--json`: every alert as one JSON line on stdout (the same object the file and the webhook get).
+final class JSONLinesOutputSink: AlertSink, Sendable {
+    private let fd: Int32
+    private let counters = Mutex(SinkStatistics(sink: "stdout"))
+
+    init(fd: Int32) {
+        self.fd = fd
+    }
+
+    func deliver(_ alert: OutgoingAlert) {
+        var line = alert.json
+        line.append(10)
+        var offset = 0
+        var failure: String?
+        while offset < line.count {
+            let written = line.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                failure = String(cString: strerror(errno))
+                break
+            }
+            offset += written
+        }
+        counters.withLock { statistics in
+            statistics.accepted += 1
+            if let failure {
+                statistics.failed += 1
+                statistics.lastError = failure
+            } else {
+                statistics.delivered += 1
+            }
+        }
+    }
+
+    func statistics() -> SinkStatistics { counters.withLock { $0 } }
+    func beginShutdown() {}
+    func waitUntilFinished(within timeout: Duration) -> Bool { true }
+    func cancel() {}
+}

@@ -1,0 +1,260 @@
+import AiopsCore
+import AiopsStore
+import AiopsTestSupport
+import Foundation
+import Testing
+
+/// `aiops monitor processes` as an operator runs it: the real binary, real children, the real
+/// kernel, a real HTTP server for the webhook and a real SQLite history.
+@Suite("aiops monitor processes")
+struct MonitorTests {
+    /// Starts a monitor and waits for its "monitoring with" line.
+    static func startMonitor(_ arguments: [String]) throws -> RunningCommand {
+        let monitor = try RunningCommand(BuildProducts.aiops, ["monitor", "processes"] + arguments)
+        let started = monitor.waitFor(timeout: 30) { _, error in error.contains("monitoring with ") }
+        #expect(started, "no start line; stderr: \(monitor.standardError)")
+        return monitor
+    }
+
+    static func alerts(_ monitor: RunningCommand, kind: String, pid: pid_t) -> [[String: Any]] {
+        monitor.jsonLines.filter { $0["kind"] as? String == kind && $0["pid"] as? Int == Int(pid) }
+    }
+
+    @Test(
+        "a critical process killed by another: the alert names the signal and the killer; SIGTERM ends cleanly"
+    )
+    func crashWithKiller() throws {
+        let directory = TemporaryDirectory()
+        let victim = try startChild(BuildProducts.testChild, ["sleep", "600"], in: directory.path)
+        let monitor = try Self.startMonitor([
+            "--critical", String(victim.pid), "--json", "--no-history", "--interval", "1",
+        ])
+        #expect(monitor.standardError.contains("1 critical process(es) watched"), "\(monitor.standardError)")
+        let (killer, killerStatus) = try runTestChild(
+            ["kill", String(victim.pid), String(SIGSEGV)], in: directory)
+        #expect(killerStatus == 0)
+        #expect(waitForExit(victim.pid) & 0x7f == SIGSEGV)
+        #expect(
+            monitor.waitFor(timeout: 30) { _, _ in
+                !Self.alerts(monitor, kind: "process_exited", pid: victim.pid).isEmpty
+            })
+        monitor.signal(SIGTERM)
+        let status = monitor.finish(timeout: 20)
+        #expect(status == 0, "stderr: \(monitor.standardError)")
+
+        let alert = try #require(Self.alerts(monitor, kind: "process_exited", pid: victim.pid).first)
+        let facts = try #require(alert["facts"] as? [String: Any])
+        #expect(alert["severity"] as? String == "critical")
+        #expect(facts["signal"] as? String == "SIGSEGV")
+        #expect(facts["killer_pid"] as? Int == Int(killer.pid))
+        #expect(facts["killer_comm"] as? String == "aiops-testchild")
+        #expect(facts["sent_by_kernel"] as? Bool == false)
+        #expect((alert["summary"] as? String)?.contains("killed by SIGSEGV") == true)
+        #expect(monitor.standardError.contains("monitored "), "no summary: \(monitor.standardError)")
+    }
+
+    @Test("a critical process whose memory keeps growing: a leak alert with its slope")
+    func leakFound() throws {
+        // 1 MiB every 200 ms for 50 s: a steady 300 MiB/min climb.
+        let grower = try startChild(BuildProducts.testChild, ["grow", "1", "250", "200"])
+        defer {
+            kill(grower.pid, SIGKILL)
+            waitForExit(grower.pid)
+        }
+        let monitor = try Self.startMonitor([
+            "--critical", String(grower.pid), "--json", "--no-history", "--interval", "1",
+        ])
+        let found = monitor.waitFor(timeout: 60) { _, _ in
+            Self.alerts(monitor, kind: "resource_leak", pid: grower.pid).contains {
+                ($0["facts"] as? [String: Any])?["resource"] as? String == "memory"
+            }
+        }
+        monitor.signal(SIGTERM)
+        #expect(monitor.finish(timeout: 20) == 0, "stderr: \(monitor.standardError)")
+        #expect(found, "alerts: \(monitor.standardOutput)")
+        let leak = try #require(Self.alerts(monitor, kind: "resource_leak", pid: grower.pid).first)
+        let slope = try #require((leak["facts"] as? [String: Any])?["slope_per_minute"] as? Double)
+        // 300 MiB/min written; the resident set follows it closely.
+        #expect(slope > 150 * 1_048_576 && slope < 450 * 1_048_576, "slope \(slope)")
+    }
+
+    @Test("the webhook on 127.0.0.1 receives the alert JSON; the alert file gets the same line")
+    func webhookReceivesAlert() throws {
+        let server = try TestHTTPServer(.respond([200]))
+        defer { server.stop() }
+        let directory = TemporaryDirectory()
+        let alertFile = directory.file("alerts.jsonl")
+        let victim = try startChild(BuildProducts.testChild, ["sleep", "600"], in: directory.path)
+        let monitor = try Self.startMonitor([
+            "--critical", String(victim.pid), "--no-history", "--interval", "1", "--webhook", server.url,
+            "--alert-file", alertFile,
+        ])
+        kill(victim.pid, SIGKILL)
+        waitForExit(victim.pid)
+        let received = monitor.waitFor(timeout: 30) { _, _ in !server.requests.isEmpty }
+        monitor.signal(SIGTERM)
+        #expect(monitor.finish(timeout: 20) == 0, "stderr: \(monitor.standardError)")
+        #expect(received, "no POST; stderr: \(monitor.standardError)")
+        let request = try #require(server.requests.first)
+        #expect(request.requestLine.hasPrefix("POST /hooks/aiops?token=secret"))
+        #expect(request.header("Content-Type") == "application/json")
+        let body = try #require(try JSONSerialization.jsonObject(with: Data(request.body)) as? [String: Any])
+        #expect(body["kind"] as? String == "process_exited")
+        #expect(body["pid"] as? Int == Int(victim.pid))
+        #expect((body["facts"] as? [String: Any])?["signal"] as? String == "SIGKILL")
+        let fileLines = try String(contentsOfFile: alertFile, encoding: .utf8).split(separator: "\n")
+        #expect(fileLines.contains { $0.utf8.elementsEqual(request.body) })
+        // The terminal line for people, on stderr.
+        #expect(monitor.standardError.contains("killed by SIGKILL"))
+    }
+
+    @Test("SIGTERM right after a crash: the exit is in the history with its resource snapshot")
+    func terminationFlushesHistory() throws {
+        let directory = TemporaryDirectory()
+        let historyPath = directory.file("history.sqlite")
+        let victim = try startChild(BuildProducts.testChild, ["sleep", "600"], in: directory.path)
+        let monitor = try Self.startMonitor([
+            "--critical", String(victim.pid), "--json", "--history", historyPath, "--interval", "1",
+        ])
+        // One scan first, so the snapshot at death has a sample behind it.
+        #expect(
+            monitor.waitFor(timeout: 30) { _, _ in
+                (try? Data(contentsOf: URL(fileURLWithPath: historyPath))) != nil
+            })
+        Thread.sleep(forTimeInterval: 2.5)
+        kill(victim.pid, SIGABRT)
+        waitForExit(victim.pid)
+        #expect(
+            monitor.waitFor(timeout: 30) { _, _ in
+                !Self.alerts(monitor, kind: "process_exited", pid: victim.pid).isEmpty
+            })
+        monitor.signal(SIGTERM)
+        #expect(monitor.finish(timeout: 20) == 0, "stderr: \(monitor.standardError)")
+
+        let reader = try HistoryReader.open(at: historyPath)
+        let allExits = try reader.exits()
+        let exits = allExits.filter { $0.pid == victim.pid }
+        let exit = try #require(exits.first, "history holds: \(allExits)")
+        #expect(exit.status == .killed(by: SIGABRT))
+        #expect(exit.comm == "aiops-testchild")
+        let snapshot = try #require(exit.snapshot)
+        #expect((snapshot.residentBytes ?? 0) > 0)
+        #expect(snapshot.threads == 1)
+        #expect(snapshot.openFiles != nil)
+        let alerts = try reader.alerts().filter { $0.kind == .processExited && $0.pid == victim.pid }
+        #expect(alerts.count == 1)
+    }
+
+    @Test("a corrupt history file is set aside, reported once, and monitoring goes on")
+    func corruptHistory() throws {
+        let directory = TemporaryDirectory()
+        let historyPath = directory.file("history.sqlite")
+        let garbage = Data(
+            "SQLite format 3\u{0}".utf8 + (0..<8192).map { UInt8(truncatingIfNeeded: $0 &* 131) })
+        try garbage.write(to: URL(fileURLWithPath: historyPath))
+        let victim = try startChild(BuildProducts.testChild, ["sleep", "600"], in: directory.path)
+        let monitor = try Self.startMonitor([
+            "--critical", String(victim.pid), "--json", "--history", historyPath, "--interval", "1",
+        ])
+        kill(victim.pid, SIGKILL)
+        waitForExit(victim.pid)
+        #expect(
+            monitor.waitFor(timeout: 30) { _, _ in
+                !Self.alerts(monitor, kind: "process_exited", pid: victim.pid).isEmpty
+            })
+        monitor.signal(SIGTERM)
+        #expect(monitor.finish(timeout: 20) == 0, "stderr: \(monitor.standardError)")
+
+        let problems = monitor.jsonLines.filter { $0["kind"] as? String == "monitor_problem" }
+        #expect(problems.count == 1, "\(monitor.standardOutput)")
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+        let movedAside = try #require(names.first { $0.hasPrefix("history.sqlite.corrupt-") })
+        #expect(try Data(contentsOf: URL(fileURLWithPath: directory.file(movedAside))) == garbage)
+        let exits = try HistoryReader.open(at: historyPath).exits().filter { $0.pid == victim.pid }
+        #expect(exits.count == 1)
+    }
+
+    @Test(
+        "--daemon: backgrounds with a pid file, refuses a second copy, SIGTERM removes the file within seconds"
+    )
+    func daemonLifecycle() throws {
+        let directory = TemporaryDirectory()
+        let pidFile = directory.file("monitor.pid")
+        let logFile = directory.file("monitor.log")
+        let arguments = [
+            "monitor", "processes", "--daemon", "--pid-file", pidFile, "--log-file", logFile, "--no-history",
+            "--critical", "no-such-process-name",
+        ]
+        let started = try runCommand(BuildProducts.aiops, arguments, timeout: 60)
+        #expect(started.status == 0, "stderr: \(started.standardError)")
+        #expect(started.standardError.contains("running in the background"))
+        let text = try String(contentsOfFile: pidFile, encoding: .utf8)
+        let pid = try #require(pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)))
+        #expect(kill(pid, 0) == 0)
+        let log = try String(contentsOfFile: logFile, encoding: .utf8)
+        #expect(log.contains("nothing matches 'no-such-process-name' yet"), "log: \(log)")
+
+        let second = try runCommand(BuildProducts.aiops, arguments, timeout: 60)
+        #expect(second.status == 1)
+        #expect(
+            second.standardError.contains("another monitor is running (pid \(pid)"), "\(second.standardError)"
+        )
+
+        let stopAsked = Date()
+        kill(pid, SIGTERM)
+        while kill(pid, 0) == 0 && Date().timeIntervalSince(stopAsked) < 15 { usleep(20_000) }
+        #expect(kill(pid, 0) != 0, "still running 15 s after SIGTERM")
+        #expect(!FileManager.default.fileExists(atPath: pidFile))
+        let finalLog = try String(contentsOfFile: logFile, encoding: .utf8)
+        #expect(finalLog.contains("monitored "), "log: \(finalLog)")
+    }
+
+    @Test("SIGHUP re-reads the config file; a bad file keeps the running settings")
+    func reloadConfig() throws {
+        let directory = TemporaryDirectory()
+        let config = directory.file("monitor.conf")
+        try "critical = no-such-process-name\ninterval = 1\nhistory = off\n".write(
+            toFile: config, atomically: true, encoding: .utf8)
+        let victim = try startChild(BuildProducts.testChild, ["sleep", "600"], in: directory.path)
+        defer {
+            kill(victim.pid, SIGKILL)
+            waitForExit(victim.pid)
+        }
+        let monitor = try Self.startMonitor(["--config", config, "--json"])
+        try "critical = \(victim.pid)\ninterval = 1\nhistory = off\n".write(
+            toFile: config, atomically: true, encoding: .utf8)
+        monitor.signal(SIGHUP)
+        #expect(monitor.waitFor(timeout: 30) { _, error in error.contains("1 critical process(es) watched") })
+        try "critical = 1\nbogus_key = 3\n".write(toFile: config, atomically: true, encoding: .utf8)
+        monitor.signal(SIGHUP)
+        #expect(
+            monitor.waitFor(timeout: 30) { _, error in error.contains("reload failed, settings unchanged") })
+        #expect(monitor.standardError.contains("monitor.conf:2: unknown setting 'bogus_key'"))
+        kill(victim.pid, SIGKILL)
+        #expect(
+            monitor.waitFor(timeout: 30) { _, _ in
+                !Self.alerts(monitor, kind: "process_exited", pid: victim.pid).isEmpty
+            })
+        monitor.signal(SIGTERM)
+        #expect(monitor.finish(timeout: 20) == 0, "stderr: \(monitor.standardError)")
+    }
+
+    @Test("bad arguments and a bad config file are usage errors (exit 2) that name the problem")
+    func usageErrors() throws {
+        let directory = TemporaryDirectory()
+        let config = directory.file("bad.conf")
+        try "interval = soon\n".write(toFile: config, atomically: true, encoding: .utf8)
+        for (arguments, message) in [
+            (["--critical", "a/b"], "not a process name"),
+            (["--critical", "nginx;.service"], "not a unit name"),
+            (["--interval", "0"], "--interval"), (["--interval", "500ms"], "at least 1s"),
+            (["--foreground"], "--foreground goes with --daemon"),
+            (["--config", config], "bad.conf:1: interval"), (["--webhook", "ftp://x"], "webhook"),
+        ] {
+            let result = try runCommand(
+                BuildProducts.aiops, ["monitor", "processes", "--no-history"] + arguments)
+            #expect(result.status == 2, "\(arguments): \(result.standardError)")
+            #expect(result.standardError.contains(message), "\(arguments): \(result.standardError)")
+        }
+    }
+}
