@@ -43,13 +43,16 @@ let package = Package(
         // Alerts to operators: deduplicated, rate-limited, printed, appended to a file, POSTed to a
         // webhook, handed to a command — the slow sinks on threads of their own.
         .target(name: "AiopsAlert", dependencies: ["AiopsCore", "AiopsRender", "CAiopsCurl", "CAiopsLinux"]),
+        // Why a systemd service will not start: its journal, port owners, configuration checkers,
+        // dependencies, executable and path access for its user, and ranked solutions.
+        .target(name: "AiopsDiagnose", dependencies: ["AiopsCore", "AiopsProc"]),
         // Pure analyzers over AiopsCore values (leak detection): time comes with the data.
         .target(name: "AiopsAnalyze", dependencies: ["AiopsCore"]),
         // One file per command.
         .target(
             name: "AiopsCLI",
             dependencies: [
-                "AiopsCore", "AiopsProc", "AiopsTrace", "AiopsRender", "AiopsAnalyze",
+                "AiopsCore", "AiopsProc", "AiopsTrace", "AiopsRender", "AiopsAnalyze", "AiopsDiagnose",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -72,5 +75,7 @@ let package = Package(
         .testTarget(name: "AiopsStoreTests", dependencies: ["AiopsStore", "AiopsTestSupport"]),
         .testTarget(name: "AiopsAlertTests", dependencies: ["AiopsAlert", "AiopsTestSupport"]),
         .testTarget(name: "AiopsAnalyzeTests", dependencies: ["AiopsAnalyze", "AiopsCore"]),
+        .testTarget(
+            name: "AiopsDiagnoseTests", dependencies: ["AiopsDiagnose", "AiopsProc", "AiopsTestSupport"]),
     ]
 )

@@ -1,0 +1,261 @@
+import AiopsCore
+import AiopsProc
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Runs the diagnosis of one unit: reads it and its journal through systemd, runs every check,
+/// and plans the solutions.
+public struct StartFailureDiagnoser: Sendable {
+    public enum Failure: Error, Sendable {
+        case systemd(SystemdAccess.Problem)
+        /// systemd knows no such unit.
+        case noSuchUnit(String)
+    }
+
+    static let properties = [
+        "Id", "Description", "LoadState", "LoadError", "ActiveState", "SubState", "Result", "FragmentPath",
+        "User", "Group", "SupplementaryGroups", "DynamicUser", "WorkingDirectory", "RuntimeDirectory",
+        "StateDirectory", "CacheDirectory", "LogsDirectory", "ConfigurationDirectory", "PIDFile",
+        "ExecStartPre",
+        "ExecStart", "ExecMainCode", "ExecMainStatus", "ExecMainStartTimestamp", "InactiveEnterTimestamp",
+        "Requires", "Requisite", "BindsTo", "Wants", "Sockets", "Environment",
+    ]
+    /// At most this many journal lines of the attempt are kept (the last ones: the error is at the end).
+    public static let shownEntries = 40
+
+    public var access: SystemdAccess
+    public var procfs: ProcFS
+
+    public init(access: SystemdAccess = SystemdAccess(), procfs: ProcFS = ProcFS()) {
+        self.access = access
+        self.procfs = procfs
+    }
+
+    public func diagnose(unit: String) throws(Failure) -> StartFailureDiagnosis {
+        do {
+            try access.checkAvailable()
+        } catch {
+            throw .systemd(error)
+        }
+        let properties: UnitProperties
+        let entries: [JournalEntry]
+        do {
+            properties = try access.show(unit, properties: Self.properties)
+            entries = try access.journal(units: [unit])
+        } catch {
+            throw .systemd(error)
+        }
+        if properties.loadState == "not-found" && entries.isEmpty { throw .noSuchUnit(unit) }
+
+        let attempt = StartAttempt.last(in: entries)
+        var notes: [String] = []
+        if geteuid() != 0 {
+            notes.append("not run as root: other users' processes and some journal entries may be hidden")
+        }
+        let account: ServiceAccount.Resolved?
+        if properties.text("DynamicUser") == "yes" {
+            account = nil
+            notes.append("DynamicUser=yes: the service's user exists only while it runs; access not computed")
+        } else {
+            do {
+                account = try ServiceAccount.resolve(
+                    user: properties.text("User"), group: properties.text("Group"),
+                    supplementary: properties.list("SupplementaryGroups"))
+            } catch {
+                account = nil
+                notes.append("the service's user or group is unknown to this system: \(error)")
+            }
+        }
+        let commands =
+            properties.commands("ExecStartPre").map { ("ExecStartPre", $0) }
+            + properties.commands("ExecStart").map { ("ExecStart", $0) }
+        let errorLines = attempt?.messageLines ?? []
+
+        // Ports.
+        var configured: [ConfiguredPort] = []
+        for (_, command) in commands {
+            configured += CommandLinePorts.find(in: command.words)
+            if let (syntax, defaultFile) = ConfigFilePorts.known(program: command.programName) {
+                let file = ConfigFilePorts.mainFile(
+                    words: command.words, program: command.programName, defaultPath: defaultFile)
+                configured += ConfigFilePorts.find(mainFile: file, syntax: syntax)
+            }
+        }
+        configured += environmentPorts(properties.list("Environment"))
+        let sockets = properties.list("Sockets")
+        if !sockets.isEmpty, let listed = try? access.show(units: sockets, properties: ["Id", "Listen"]) {
+            for socket in listed {
+                configured += SocketUnitPorts.find(
+                    listen: (socket.values["Listen"] ?? []).map(\.lossyString),
+                    socketUnit: socket.id ?? "socket")
+            }
+        }
+        let (portCheck, conflicts) = PortConflictCheck(finder: PortOwnerFinder(procfs: procfs)).run(
+            errorLines: errorLines, configured: configured)
+
+        // Configuration.
+        let (configCheck, runs) = ConfigurationCheck().run(
+            unit: unit, loadState: properties.loadState, loadError: properties.text("LoadError"),
+            fragmentPath: properties.text("FragmentPath"), commands: commands.map(\.1))
+
+        // Dependencies.
+        let dependencies = readDependencies(properties)
+        let (dependencyCheck, shownDependencies) = DependencyCheck().run(
+            dependencies: dependencies,
+            dependencyFailedLines: attempt?.dependencyFailedEntries.map { $0.message.terminalSafe } ?? [])
+
+        // Executables and permissions.
+        let executableCheck = ExecutableCheck().run(commands: commands, account: account)
+        let mentions = ErrorPaths.find(in: errorLines)
+        let program = commands.last?.1.programName
+        let permissionCheck = PermissionCheck().run(
+            PermissionCheck.Inputs(
+                workingDirectory: properties.text("WorkingDirectory"),
+                declaredDirectories: declaredDirectories(properties),
+                conventionalDirectories: program.map { ["/run/\($0)", "/var/lib/\($0)", "/var/log/\($0)"] }
+                    ?? [],
+                pidFile: properties.text("PIDFile"), errorMentions: mentions),
+            account: account)
+
+        let checks = [portCheck, configCheck, dependencyCheck, executableCheck, permissionCheck]
+        let exit = attempt?.exit ?? mainExit(properties)
+        let facts = SolutionPlanner.Facts(
+            unit: unit, checks: checks, portConflicts: conflicts,
+            brokenDependencies: shownDependencies.filter { $0.isHard && $0.isBroken }.map(\.unit),
+            failingChecker: runs.first {
+                $0.argv.first != "systemd-analyze" && $0.ending != nil && $0.ending != .exited(0)
+            }?
+            .argv,
+            checkerFile: commands.compactMap { ConfigCheckers.checker(for: $0.1)?.file }.first,
+            badExecutables: badExecutables(commands, account: account),
+            deniedPaths: deniedPaths(properties, mentions: mentions, account: account),
+            user: properties.text("User"), exit: exit)
+
+        var shownAttempt = attempt
+        var omitted = 0
+        if let entries = attempt?.entries, entries.count > Self.shownEntries {
+            omitted = entries.count - Self.shownEntries
+            shownAttempt = StartAttempt(entries: Array(entries.suffix(Self.shownEntries)))
+        }
+        return StartFailureDiagnosis(
+            unit: properties.id ?? unit, description: properties.text("Description"),
+            loadState: properties.loadState, activeState: properties.activeState,
+            subState: properties.subState,
+            result: properties.result, fragmentPath: properties.text("FragmentPath"),
+            user: account?.userText, attempt: shownAttempt, attemptEntriesOmitted: omitted,
+            attemptTime: attempt?.startedMicroseconds, exit: exit, unitResult: attempt?.result,
+            jobResult: attempt?.jobResult, checks: checks, portConflicts: conflicts,
+            dependencies: shownDependencies, configurationRuns: runs, plan: SolutionPlanner().plan(facts),
+            notes: notes)
+    }
+
+    /// Each hard and soft dependency with its state; for broken ones, their own failure lines.
+    func readDependencies(_ properties: UnitProperties) -> [DependencyCheck.Dependency] {
+        var named: [(String, String)] = []
+        for relation in DependencyCheck.relations {
+            for unit in properties.list(relation) where !named.contains(where: { $0.0 == unit }) {
+                named.append((unit, relation))
+            }
+        }
+        let units = named.map(\.0).filter { (try? UnitName.normalize($0)) == $0 }
+        guard
+            let states = try? access.show(
+                units: units, properties: ["Id", "LoadState", "ActiveState", "SubState", "Result"])
+        else { return [] }
+        var byName: [String: UnitProperties] = [:]
+        for (index, state) in states.enumerated() where index < units.count {
+            byName[state.id ?? units[index]] = state
+        }
+        return named.compactMap { unit, relation in
+            guard let state = byName[unit] else { return nil }
+            var dependency = DependencyCheck.Dependency(
+                unit: unit, relation: relation, loadState: state.loadState, activeState: state.activeState,
+                subState: state.subState, result: state.result)
+            if dependency.isBroken, dependency.loadState == "loaded",
+                let journal = try? access.journal(units: [unit], limit: 200),
+                let last = StartAttempt.last(in: journal)
+            {
+                let important = last.entries.filter {
+                    [
+                        StartAttempt.exitMessageID, StartAttempt.resultMessageID,
+                        StartAttempt.jobDoneMessageID,
+                        StartAttempt.spawnFailedMessageID,
+                    ].contains($0.messageID ?? "")
+                        || ($0.text("_PID") != "1" && $0.identifier != "systemd")
+                }
+                dependency.failureLines = important.suffix(6).map { $0.message.terminalSafe }
+            }
+            return dependency
+        }
+    }
+
+    private func declaredDirectories(_ properties: UnitProperties) -> [String] {
+        let roots = [
+            ("RuntimeDirectory", "/run"), ("StateDirectory", "/var/lib"), ("CacheDirectory", "/var/cache"),
+            ("LogsDirectory", "/var/log"), ("ConfigurationDirectory", "/etc"),
+        ]
+        return roots.flatMap { key, root in
+            properties.list(key).map { name in
+                root + "/" + (name.split(separator: ":").first.map(String.init) ?? name)
+            }
+        }
+    }
+
+    /// "PORT=8089", "HTTP_PORT=80" in Environment=.
+    private func environmentPorts(_ assignments: [String]) -> [ConfiguredPort] {
+        assignments.compactMap { assignment in
+            let parts = assignment.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2, parts[0].uppercased().hasSuffix("PORT"),
+                let port = CommandLinePorts.number(String(parts[1]))
+            else { return nil }
+            return ConfiguredPort(port: port, source: "Environment \(assignment)")
+        }
+    }
+
+    private func mainExit(_ properties: UnitProperties) -> ExitRecord? {
+        guard let code = properties.integer("ExecMainCode"), code != 0,
+            let status = properties.integer("ExecMainStatus")
+        else { return nil }
+        let names = [1: "exited", 2: "killed", 3: "dumped"]
+        guard let name = names[Int(code)] else { return nil }
+        if name == "exited" && status == 0 { return nil }
+        return ExitRecord(code: name, status: Int32(status))
+    }
+
+    private func badExecutables(
+        _ commands: [(String, ExecCommand)], account: ServiceAccount.Resolved?
+    ) -> [(path: String, missing: Bool)] {
+        guard let account else { return [] }
+        return commands.compactMap { _, command in
+            switch PathAccess().check(command.path, need: .execute, account: account.account) {
+            case .allowed(let facts): return facts.isRegularFile ? nil : (command.path, false)
+            case .missing: return (command.path, true)
+            default: return (command.path, false)
+            }
+        }
+    }
+
+    private func deniedPaths(
+        _ properties: UnitProperties, mentions: [ErrorPaths.Mention], account: ServiceAccount.Resolved?
+    ) -> [(path: String, missing: Bool)] {
+        guard let account else { return [] }
+        var result: [(path: String, missing: Bool)] = []
+        var candidates: [(String, PathAccess.Need)] = []
+        if let directory = properties.text("WorkingDirectory"), directory.hasPrefix("/") {
+            candidates.append((directory, [.read, .execute]))
+        }
+        for mention in mentions where mention.problem == .permissionDenied {
+            candidates.append((mention.path, PermissionCheck.need(for: mention)))
+        }
+        for (path, need) in candidates where !result.contains(where: { $0.path == path }) {
+            switch PathAccess().check(path, need: need, account: account.account) {
+            case .allowed: break
+            case .missing: result.append((path, true))
+            default: result.append((path, false))
+            }
+        }
+        return result
+    }
+}
