@@ -72,5 +72,7 @@ let package = Package(
         .testTarget(name: "AiopsStoreTests", dependencies: ["AiopsStore", "AiopsTestSupport"]),
         .testTarget(name: "AiopsAlertTests", dependencies: ["AiopsAlert", "AiopsTestSupport"]),
         .testTarget(name: "AiopsAnalyzeTests", dependencies: ["AiopsAnalyze", "AiopsCore"]),
+        // Against a real systemd booted in a container (tools/systemd-lab): needs root.
+        .testTarget(name: "AiopsSystemdTests", dependencies: ["AiopsTestSupport"]),
     ]
 )
