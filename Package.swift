@@ -38,6 +38,9 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         // The monitoring daemon's history: embedded SQLite, bounded by age and size, self-healing.
         .target(name: "AiopsStore", dependencies: ["AiopsCore", "CSQLite"], exclude: ["README.md"]),
+        // systemd and its journal: is PID 1 systemd, `systemctl show`, `journalctl -o json` streamed
+        // and decoded into service events (argv only, never a shell).
+        .target(name: "AiopsSystemd", dependencies: ["AiopsCore"]),
         // Terminal tables and JSON lines, safe for untrusted bytes.
         .target(name: "AiopsRender", dependencies: ["AiopsCore"]),
         // Alerts to operators: deduplicated, rate-limited, printed, appended to a file, POSTed to a
@@ -77,5 +80,9 @@ let package = Package(
         .testTarget(name: "AiopsAnalyzeTests", dependencies: ["AiopsAnalyze", "AiopsCore"]),
         .testTarget(
             name: "AiopsDiagnoseTests", dependencies: ["AiopsDiagnose", "AiopsProc", "AiopsTestSupport"]),
+        // Against a real systemd booted in a container (tools/systemd-lab): needs root.
+        .testTarget(
+            name: "AiopsSystemdTests", dependencies: ["AiopsSystemd", "AiopsCore", "AiopsTestSupport"],
+            exclude: ["Fixtures"]),
     ]
 )
