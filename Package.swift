@@ -48,14 +48,15 @@ let package = Package(
         .target(name: "AiopsAlert", dependencies: ["AiopsCore", "AiopsRender", "CAiopsCurl", "CAiopsLinux"]),
         // Why a systemd service will not start: its journal, port owners, configuration checkers,
         // dependencies, executable and path access for its user, and ranked solutions.
-        .target(name: "AiopsDiagnose", dependencies: ["AiopsCore", "AiopsProc"]),
+        .target(name: "AiopsDiagnose", dependencies: ["AiopsCore", "AiopsProc", "AiopsSystemd"]),
         // Pure analyzers over AiopsCore values (leak detection): time comes with the data.
         .target(name: "AiopsAnalyze", dependencies: ["AiopsCore"]),
         // One file per command.
         .target(
             name: "AiopsCLI",
             dependencies: [
-                "AiopsCore", "AiopsProc", "AiopsTrace", "AiopsRender", "AiopsAnalyze", "AiopsDiagnose",
+                "AiopsCore", "AiopsProc", "AiopsTrace", "AiopsRender", "AiopsAnalyze", "AiopsSystemd",
+                "AiopsDiagnose",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -79,7 +80,8 @@ let package = Package(
         .testTarget(name: "AiopsAlertTests", dependencies: ["AiopsAlert", "AiopsTestSupport"]),
         .testTarget(name: "AiopsAnalyzeTests", dependencies: ["AiopsAnalyze", "AiopsCore"]),
         .testTarget(
-            name: "AiopsDiagnoseTests", dependencies: ["AiopsDiagnose", "AiopsProc", "AiopsTestSupport"]),
+            name: "AiopsDiagnoseTests",
+            dependencies: ["AiopsDiagnose", "AiopsSystemd", "AiopsProc", "AiopsTestSupport"]),
         // Against a real systemd booted in a container (tools/systemd-lab): needs root.
         .testTarget(
             name: "AiopsSystemdTests", dependencies: ["AiopsSystemd", "AiopsCore", "AiopsTestSupport"],

@@ -1,5 +1,6 @@
 import AiopsCore
 import AiopsProc
+import AiopsSystemd
 
 #if canImport(Glibc)
     import Glibc
@@ -8,11 +9,6 @@ import AiopsProc
 /// Runs the diagnosis of one unit: reads it and its journal through systemd, runs every check,
 /// and plans the solutions.
 public struct StartFailureDiagnoser: Sendable {
-    public enum Failure: Error, Sendable {
-        case systemd(SystemdAccess.Problem)
-        /// systemd knows no such unit.
-        case noSuchUnit(String)
-    }
 
     static let properties = [
         "Id", "Description", "LoadState", "LoadError", "ActiveState", "SubState", "Result", "FragmentPath",
@@ -25,29 +21,29 @@ public struct StartFailureDiagnoser: Sendable {
     /// At most this many journal lines of the attempt are kept (the last ones: the error is at the end).
     public static let shownEntries = 40
 
-    public var access: SystemdAccess
+    /// Journal entries read per unit: enough for a crash-looping unit's last attempt.
+    public static let journalLimit = 2000
+
+    public var systemd: SystemdReading
     public var procfs: ProcFS
 
-    public init(access: SystemdAccess = SystemdAccess(), procfs: ProcFS = ProcFS()) {
-        self.access = access
+    public init(systemd: SystemdReading = SystemdReading(), procfs: ProcFS = ProcFS()) {
+        self.systemd = systemd
         self.procfs = procfs
     }
 
-    public func diagnose(unit: String) throws(Failure) -> StartFailureDiagnosis {
-        do {
-            try access.checkAvailable()
-        } catch {
-            throw .systemd(error)
+    /// `unit` is a validated, full unit name. Throws exit 69 when PID 1 is not systemd or there
+    /// is no journal, 66 when systemd knows no such unit and the journal never heard of it.
+    public func diagnose(unit: String) throws(AiopsError) -> StartFailureDiagnosis {
+        try systemd.requireSystemd()
+        let properties = try systemd.properties(of: unit, names: Self.properties)
+        let entries = try systemd.entries(of: unit, limit: Self.journalLimit)
+        if properties.loadState == "not-found" && entries.isEmpty {
+            throw AiopsError(
+                .noSuchTarget,
+                "no unit named \(unit): systemd does not know it and the journal never mentions it",
+                hint: "systemctl list-units --all --type=service lists the units systemd knows")
         }
-        let properties: UnitProperties
-        let entries: [JournalEntry]
-        do {
-            properties = try access.show(unit, properties: Self.properties)
-            entries = try access.journal(units: [unit])
-        } catch {
-            throw .systemd(error)
-        }
-        if properties.loadState == "not-found" && entries.isEmpty { throw .noSuchUnit(unit) }
 
         let attempt = StartAttempt.last(in: entries)
         var notes: [String] = []
@@ -55,13 +51,13 @@ public struct StartFailureDiagnoser: Sendable {
             notes.append("not run as root: other users' processes and some journal entries may be hidden")
         }
         let account: ServiceAccount.Resolved?
-        if properties.text("DynamicUser") == "yes" {
+        if properties.plain("DynamicUser") == "yes" {
             account = nil
             notes.append("DynamicUser=yes: the service's user exists only while it runs; access not computed")
         } else {
             do {
                 account = try ServiceAccount.resolve(
-                    user: properties.text("User"), group: properties.text("Group"),
+                    user: properties.plain("User"), group: properties.plain("Group"),
                     supplementary: properties.list("SupplementaryGroups"))
             } catch {
                 account = nil
@@ -85,12 +81,10 @@ public struct StartFailureDiagnoser: Sendable {
         }
         configured += environmentPorts(properties.list("Environment"))
         let sockets = properties.list("Sockets")
-        if !sockets.isEmpty, let listed = try? access.show(units: sockets, properties: ["Id", "Listen"]) {
-            for socket in listed {
-                configured += SocketUnitPorts.find(
-                    listen: (socket.values["Listen"] ?? []).map(\.lossyString),
-                    socketUnit: socket.id ?? "socket")
-            }
+        for socket in sockets where (try? UnitName.normalize(socket)) == socket {
+            guard let listed = try? systemd.properties(of: socket, names: ["Id", "Listen"]) else { continue }
+            configured += SocketUnitPorts.find(
+                listen: (listed.allValues["Listen"] ?? []).map(\.lossyString), socketUnit: socket)
         }
         let (portCheck, conflicts) = PortConflictCheck(finder: PortOwnerFinder(procfs: procfs)).run(
             errorLines: errorLines, configured: configured)
@@ -98,13 +92,13 @@ public struct StartFailureDiagnoser: Sendable {
         // Configuration.
         let (configCheck, runs) = ConfigurationCheck().run(
             unit: unit, loadState: properties.loadState, loadError: properties.text("LoadError"),
-            fragmentPath: properties.text("FragmentPath"), commands: commands.map(\.1))
+            fragmentPath: properties.plain("FragmentPath"), commands: commands.map(\.1))
 
         // Dependencies.
         let dependencies = readDependencies(properties)
         let (dependencyCheck, shownDependencies) = DependencyCheck().run(
             dependencies: dependencies,
-            dependencyFailedLines: attempt?.dependencyFailedEntries.map { $0.message.terminalSafe } ?? [])
+            dependencyFailedLines: attempt?.dependencyFailedEntries.map(\.messageLine) ?? [])
 
         // Executables and permissions.
         let executableCheck = ExecutableCheck().run(commands: commands, account: account)
@@ -112,11 +106,11 @@ public struct StartFailureDiagnoser: Sendable {
         let program = commands.last?.1.programName
         let permissionCheck = PermissionCheck().run(
             PermissionCheck.Inputs(
-                workingDirectory: properties.text("WorkingDirectory"),
+                workingDirectory: properties.plain("WorkingDirectory"),
                 declaredDirectories: declaredDirectories(properties),
                 conventionalDirectories: program.map { ["/run/\($0)", "/var/lib/\($0)", "/var/log/\($0)"] }
                     ?? [],
-                pidFile: properties.text("PIDFile"), errorMentions: mentions),
+                pidFile: properties.plain("PIDFile"), errorMentions: mentions),
             account: account)
 
         let checks = [portCheck, configCheck, dependencyCheck, executableCheck, permissionCheck]
@@ -131,7 +125,7 @@ public struct StartFailureDiagnoser: Sendable {
             checkerFile: commands.compactMap { ConfigCheckers.checker(for: $0.1)?.file }.first,
             badExecutables: badExecutables(commands, account: account),
             deniedPaths: deniedPaths(properties, mentions: mentions, account: account),
-            user: properties.text("User"), exit: exit)
+            user: properties.plain("User"), exit: exit)
 
         var shownAttempt = attempt
         var omitted = 0
@@ -143,7 +137,7 @@ public struct StartFailureDiagnoser: Sendable {
             unit: properties.id ?? unit, description: properties.text("Description"),
             loadState: properties.loadState, activeState: properties.activeState,
             subState: properties.subState,
-            result: properties.result, fragmentPath: properties.text("FragmentPath"),
+            result: properties.result, fragmentPath: properties.plain("FragmentPath"),
             user: account?.userText, attempt: shownAttempt, attemptEntriesOmitted: omitted,
             attemptTime: attempt?.startedMicroseconds, exit: exit, unitResult: attempt?.result,
             jobResult: attempt?.jobResult, checks: checks, portConflicts: conflicts,
@@ -159,22 +153,16 @@ public struct StartFailureDiagnoser: Sendable {
                 named.append((unit, relation))
             }
         }
-        let units = named.map(\.0).filter { (try? UnitName.normalize($0)) == $0 }
-        guard
-            let states = try? access.show(
-                units: units, properties: ["Id", "LoadState", "ActiveState", "SubState", "Result"])
-        else { return [] }
-        var byName: [String: UnitProperties] = [:]
-        for (index, state) in states.enumerated() where index < units.count {
-            byName[state.id ?? units[index]] = state
-        }
         return named.compactMap { unit, relation in
-            guard let state = byName[unit] else { return nil }
+            guard (try? UnitName.normalize(unit)) == unit,
+                let state = try? systemd.properties(
+                    of: unit, names: ["Id", "LoadState", "ActiveState", "SubState", "Result"])
+            else { return nil }
             var dependency = DependencyCheck.Dependency(
                 unit: unit, relation: relation, loadState: state.loadState, activeState: state.activeState,
                 subState: state.subState, result: state.result)
             if dependency.isBroken, dependency.loadState == "loaded",
-                let journal = try? access.journal(units: [unit], limit: 200),
+                let journal = try? systemd.entries(of: unit, limit: 200),
                 let last = StartAttempt.last(in: journal)
             {
                 let important = last.entries.filter {
@@ -183,9 +171,9 @@ public struct StartFailureDiagnoser: Sendable {
                         StartAttempt.jobDoneMessageID,
                         StartAttempt.spawnFailedMessageID,
                     ].contains($0.messageID ?? "")
-                        || ($0.text("_PID") != "1" && $0.identifier != "systemd")
+                        || ($0.pid != 1 && $0.identifier?.lossyString != "systemd")
                 }
-                dependency.failureLines = important.suffix(6).map { $0.message.terminalSafe }
+                dependency.failureLines = important.suffix(6).map(\.messageLine)
             }
             return dependency
         }
@@ -243,7 +231,7 @@ public struct StartFailureDiagnoser: Sendable {
         guard let account else { return [] }
         var result: [(path: String, missing: Bool)] = []
         var candidates: [(String, PathAccess.Need)] = []
-        if let directory = properties.text("WorkingDirectory"), directory.hasPrefix("/") {
+        if let directory = properties.plain("WorkingDirectory"), directory.hasPrefix("/") {
             candidates.append((directory, [.read, .execute]))
         }
         for mention in mentions where mention.problem == .permissionDenied {

@@ -1,3 +1,4 @@
+import AiopsSystemd
 import XCTest
 
 @testable import AiopsDiagnose
@@ -8,7 +9,7 @@ final class StartAttemptTests: XCTestCase {
         var all = fields
         all["MESSAGE"] = message
         all["__REALTIME_TIMESTAMP"] = String(time)
-        return JournalEntry(fields: all.mapValues { [.init(stringLiteral: $0)] })
+        return JournalEntry(fields: all.mapValues { [.bytes(Array($0.utf8))] })
     }
 
     func testTheLastInvocationWithEntriesThatLackTheUnit() throws {

@@ -1,4 +1,5 @@
 import AiopsCore
+import AiopsSystemd
 
 /// The journal of the unit's last start attempt, and what it says about the failure.
 ///
@@ -32,11 +33,11 @@ public struct StartAttempt: Sendable {
             }
             // A later start that never got an invocation: cancelled by a dependency.
             if let cancelled = entries[(lastWithID + 1)...].firstIndex(where: {
-                $0.text("JOB_RESULT") == "dependency"
+                $0.word("JOB_RESULT") == "dependency"
             }) {
                 start = cancelled
             }
-        } else if let cancelled = entries.lastIndex(where: { $0.text("JOB_RESULT") == "dependency" }) {
+        } else if let cancelled = entries.lastIndex(where: { $0.word("JOB_RESULT") == "dependency" }) {
             start = cancelled
         } else {
             // No invocation ids at all (a very old journal): the last 50 entries.
@@ -51,25 +52,26 @@ public struct StartAttempt: Sendable {
     /// How the process of the attempt ended, from the last "Main/Control process exited" entry.
     public var exit: ExitRecord? {
         guard let entry = entries.last(where: { $0.messageID == Self.exitMessageID }),
-            let code = entry.text("EXIT_CODE"), let status = entry.text("EXIT_STATUS").flatMap({ Int32($0) })
+            let code = entry.word("EXIT_CODE"),
+            let status = entry.integer("EXIT_STATUS").flatMap({ Int32(exactly: $0) })
         else { return nil }
-        let control = entry.message.lossyString.contains("Control process")
+        let control = (entry.message?.lossyString ?? "").contains("Control process")
         return ExitRecord(code: code, status: status, controlProcess: control)
     }
 
     /// UNIT_RESULT of "Failed with result '…'".
     public var result: String? {
-        entries.last(where: { $0.messageID == Self.resultMessageID })?.text("UNIT_RESULT")
+        entries.last(where: { $0.messageID == Self.resultMessageID })?.word("UNIT_RESULT")
     }
 
     /// JOB_RESULT of the last finished start job ("failed", "dependency", "timeout"…).
     public var jobResult: String? {
-        entries.last(where: { $0.text("JOB_RESULT") != nil && $0.text("JOB_TYPE") == "start" })?.text(
-            "JOB_RESULT")
+        let job = entries.last { $0.word("JOB_RESULT") != nil && $0.word("JOB_TYPE") == "start" }
+        return job?.word("JOB_RESULT")
     }
 
     public var dependencyFailedEntries: [JournalEntry] {
-        entries.filter { $0.messageID == Self.jobDoneMessageID && $0.text("JOB_RESULT") == "dependency" }
+        entries.filter { $0.messageID == Self.jobDoneMessageID && $0.word("JOB_RESULT") == "dependency" }
     }
 
     /// The spawn failure systemd's forked child logged ("Failed at step EXEC spawning …").
@@ -78,7 +80,7 @@ public struct StartAttempt: Sendable {
     }
 
     /// Messages, terminal-safe, one per entry (a multi-line message keeps its "\n" escaped).
-    public var messageLines: [String] { entries.map { $0.message.terminalSafe } }
+    public var messageLines: [String] { entries.map(\.messageLine) }
 }
 
 /// "code=exited, status=203/EXEC" as the journal records it.

@@ -5,6 +5,9 @@ import AiopsCore
 /// (Description, ExecStart) are kept as untrusted bytes.
 public struct UnitProperties: Sendable {
     public var values: [String: UntrustedText]
+    /// Every value of each key, in order: a key repeats for properties with several entries
+    /// (one ExecStartPre= line per command). `values` keeps the last.
+    public var allValues: [String: [UntrustedText]] = [:]
 
     public init(values: [String: UntrustedText]) {
         self.values = values
@@ -13,12 +16,16 @@ public struct UnitProperties: Sendable {
     /// Parses `systemctl show` output. A value may contain "=" (ExecStart); only the first splits.
     public static func parse(_ lines: [ArraySlice<UInt8>]) -> UnitProperties {
         var values: [String: UntrustedText] = [:]
+        var allValues: [String: [UntrustedText]] = [:]
         for line in lines {
             guard let equals = line.firstIndex(of: UInt8(ascii: "=")) else { continue }
             let key = String(decoding: line[line.startIndex..<equals], as: UTF8.self)
             values[key] = UntrustedText(line[(equals + 1)...])
+            allValues[key, default: []].append(UntrustedText(line[(equals + 1)...]))
         }
-        return UnitProperties(values: values)
+        var properties = UnitProperties(values: values)
+        properties.allValues = allValues
+        return properties
     }
 
     /// The properties every analysis reads; asked for by name so output stays small and stable.
