@@ -102,6 +102,9 @@ struct AiopsCommand: AsyncParsableCommand {
             69 not supported on this host, 70 internal error, 77 permission denied.
             """,
         version: "0.1.0",
-        subcommands: [TraceCommand.self, CollectCommand.self, AnalyzeCommand.self, DoctorCommand.self]
+        subcommands: [
+            TraceCommand.self, CollectCommand.self, AnalyzeCommand.self, DiagnoseCommand.self,
+            DoctorCommand.self,
+        ]
     )
 }

@@ -102,7 +102,9 @@ public struct StartFailureDiagnoser: Sendable {
 
         // Executables and permissions.
         let executableCheck = ExecutableCheck().run(commands: commands, account: account)
-        let mentions = ErrorPaths.find(in: errorLines)
+        // The programs themselves are the executable check's: not reported twice.
+        let programPaths = Set(commands.map(\.1.path))
+        let mentions = ErrorPaths.find(in: errorLines).filter { !programPaths.contains($0.path) }
         let program = commands.last?.1.programName
         let permissionCheck = PermissionCheck().run(
             PermissionCheck.Inputs(

@@ -70,6 +70,25 @@ final class StartAttemptTests: XCTestCase {
         XCTAssertNil(attempt.exit)
     }
 
+    func testAUnitThatNeverRan() throws {
+        let entries = [
+            entry(
+                "Dependency failed for parent.service.",
+                [
+                    "INVOCATION_ID": "", "MESSAGE_ID": StartAttempt.jobDoneMessageID, "JOB_TYPE": "start",
+                    "JOB_RESULT": "dependency",
+                ],
+                time: 7),
+            entry(
+                "parent.service: Job parent.service/start failed with result 'dependency'.",
+                ["JOB_TYPE": "start", "JOB_RESULT": "dependency"], time: 8),
+        ]
+        let attempt = try XCTUnwrap(StartAttempt.last(in: entries))
+        XCTAssertEqual(
+            attempt.entries.map(\.realtimeMicroseconds), [7, 8], "both lines of the cancelled start")
+        XCTAssertEqual(attempt.dependencyFailedEntries.count, 1)
+    }
+
     func testControlProcessAndNoJournal() throws {
         XCTAssertNil(StartAttempt.last(in: []))
         let entries = [

@@ -180,7 +180,8 @@ public struct SolutionPlanner: Sendable {
                         "sudo \(command)",
                         "sudoedit \(ShellWord.quote(facts.checkerFile ?? "<the file named above>"))", start,
                     ]))
-        } else if facts.failed(.configuration) {
+        } else if facts.failed(.configuration) && !facts.failed(.executable) {
+            // (verify also complains about a missing program: that has its own solution above)
             claim(
                 .configuration, "the unit file has errors (systemd-analyze verify)",
                 "sudo systemctl edit --full \(unit)")

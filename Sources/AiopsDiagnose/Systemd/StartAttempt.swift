@@ -32,18 +32,28 @@ public struct StartAttempt: Sendable {
                 start -= 1
             }
             // A later start that never got an invocation: cancelled by a dependency.
-            if let cancelled = entries[(lastWithID + 1)...].firstIndex(where: {
-                $0.word("JOB_RESULT") == "dependency"
-            }) {
-                start = cancelled
-            }
-        } else if let cancelled = entries.lastIndex(where: { $0.word("JOB_RESULT") == "dependency" }) {
+            if let cancelled = cancelledStart(in: entries, after: lastWithID) { start = cancelled }
+        } else if let cancelled = cancelledStart(in: entries, after: -1) {
             start = cancelled
         } else {
             // No invocation ids at all (a very old journal): the last 50 entries.
             start = max(entries.count - 50, 0)
         }
         return StartAttempt(entries: Array(entries[start...]))
+    }
+
+    /// The first entry of the last run of "dependency" job results after `index`: systemd logs
+    /// "Dependency failed for …" and then "Job …/start failed with result 'dependency'".
+    static func cancelledStart(in entries: [JournalEntry], after index: Int) -> Int? {
+        guard let last = entries.lastIndex(where: { $0.word("JOB_RESULT") == "dependency" }), last > index
+        else { return nil }
+        var first = last
+        while first - 1 > index, entries[first - 1].word("JOB_RESULT") == "dependency",
+            entries[first - 1].invocationID == nil
+        {
+            first -= 1
+        }
+        return first
     }
 
     public var startedMicroseconds: Int64? { entries.first?.realtimeMicroseconds }
