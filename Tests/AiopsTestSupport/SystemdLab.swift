@@ -45,17 +45,29 @@ public final class SystemdLab: @unchecked Sendable {
         [BuildProducts.directory.path] + (swiftRuntimeDirectory.map { [$0] } ?? [])
     }
 
-    /// The directory holding the libswiftCore.so this test process runs with.
+    /// The directory holding the libswiftCore.so this test process runs with — or, when the
+    /// test runner has the runtime linked in statically (Swift Testing's helper does), the one
+    /// the aiops binary under test loads, as the dynamic loader resolves it (ldd).
     public static let swiftRuntimeDirectory: String? = {
-        guard let maps = try? String(contentsOfFile: "/proc/self/maps", encoding: .utf8) else { return nil }
-        for line in maps.split(separator: "\n") {
-            guard let slash = line.firstIndex(of: "/") else { continue }
-            let path = String(line[slash...])
-            if path.hasSuffix("/libswiftCore.so") {
-                return URL(fileURLWithPath: path).deletingLastPathComponent().path
+        func directory(ofLibraryIn text: String) -> String? {
+            for line in text.split(separator: "\n") {
+                guard let slash = line.firstIndex(of: "/") else { continue }
+                let path = String(line[slash...]).split(separator: " ").first.map(String.init) ?? ""
+                if path.hasSuffix("/libswiftCore.so") {
+                    return URL(fileURLWithPath: path).deletingLastPathComponent().path
+                }
             }
+            return nil
         }
-        return nil
+        if let maps = try? String(contentsOfFile: "/proc/self/maps", encoding: .utf8),
+            let found = directory(ofLibraryIn: maps)
+        {
+            return found
+        }
+        guard let ldd = try? runCommand("/usr/bin/ldd", [BuildProducts.aiops], timeout: 30) else {
+            return nil
+        }
+        return directory(ofLibraryIn: ldd.standardOutput)
     }()
 
     private static let counter = NSLock()
