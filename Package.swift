@@ -52,7 +52,7 @@ let package = Package(
         .target(
             name: "AiopsCLI",
             dependencies: [
-                "AiopsCore", "AiopsProc", "AiopsTrace", "AiopsRender", "AiopsAnalyze",
+                "AiopsCore", "AiopsProc", "AiopsTrace", "AiopsRender", "AiopsAnalyze", "AiopsSystemd",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -47,7 +47,7 @@ public final class SystemdLab: @unchecked Sendable {
 
     /// The directory holding the libswiftCore.so this test process runs with.
     public static let swiftRuntimeDirectory: String? = {
-        guard let maps = try? String(contentsOfFile: "/proc/self/maps", encoding: .utf8) else { return nil }
+        guard let maps = readProcFile("/proc/self/maps") else { return nil }
         for line in maps.split(separator: "\n") {
             guard let slash = line.firstIndex(of: "/") else { continue }
             let path = String(line[slash...])
@@ -57,6 +57,13 @@ public final class SystemdLab: @unchecked Sendable {
         }
         return nil
     }()
+
+    /// /proc files report a size of 0 (or a page): read them to the end, not by their size.
+    static func readProcFile(_ path: String) -> String? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        return String(decoding: handle.readDataToEndOfFile(), as: UTF8.self)
+    }
 
     private static let counter = NSLock()
     nonisolated(unsafe) private static var booted = 0
@@ -150,11 +157,10 @@ public final class SystemdLab: @unchecked Sendable {
         let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(nspawn)/task")) ?? []
         for task in tasks {
             guard
-                let children = try? String(
-                    contentsOfFile: "/proc/\(nspawn)/task/\(task)/children", encoding: .utf8)
+                let children = readProcFile("/proc/\(nspawn)/task/\(task)/children")
             else { continue }
             for child in children.split(separator: " ").compactMap({ pid_t($0) }) {
-                guard let status = try? String(contentsOfFile: "/proc/\(child)/status", encoding: .utf8)
+                guard let status = readProcFile("/proc/\(child)/status")
                 else { continue }
                 let nspid = status.split(separator: "\n").first { $0.hasPrefix("NSpid:") }
                 if let nspid, nspid.split(whereSeparator: { $0 == " " || $0 == "\t" }).last == "1" {
