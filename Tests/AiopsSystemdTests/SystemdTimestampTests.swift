@@ -19,3 +19,18 @@ struct SystemdTimestampTests {
         #expect(SystemdTimestamp.parseMicroseconds(text) == nil)
     }
 }
+
+@Suite("systemctl show durations")
+struct SystemdTimespanTests {
+    @Test("systemd's timespan text becomes microseconds")
+    func parses() {
+        #expect(SystemdTimespan.parseMicroseconds("2s") == 2_000_000)
+        #expect(SystemdTimespan.parseMicroseconds("200ms") == 200_000)
+        #expect(SystemdTimespan.parseMicroseconds("1min 30s") == 90_000_000)
+        #expect(SystemdTimespan.parseMicroseconds("1h 2min 3.5s") == 3_723_500_000)
+        #expect(SystemdTimespan.parseMicroseconds("100000") == 100_000)
+        #expect(SystemdTimespan.parseMicroseconds("infinity") == nil)
+        #expect(SystemdTimespan.parseMicroseconds("") == nil)
+        #expect(SystemdTimespan.parseMicroseconds("5 parsecs") == nil)
+    }
+}

@@ -45,30 +45,25 @@ public final class SystemdLab: @unchecked Sendable {
         [BuildProducts.directory.path] + (swiftRuntimeDirectory.map { [$0] } ?? [])
     }
 
-    /// The directory holding the libswiftCore.so this test process runs with — or, when the
-    /// test runner has the runtime linked in statically (Swift Testing's helper does), the one
-    /// the aiops binary under test loads, as the dynamic loader resolves it (ldd).
+    /// The directory holding the libswiftCore.so this test process runs with.
     public static let swiftRuntimeDirectory: String? = {
-        func directory(ofLibraryIn text: String) -> String? {
-            for line in text.split(separator: "\n") {
-                guard let slash = line.firstIndex(of: "/") else { continue }
-                let path = String(line[slash...]).split(separator: " ").first.map(String.init) ?? ""
-                if path.hasSuffix("/libswiftCore.so") {
-                    return URL(fileURLWithPath: path).deletingLastPathComponent().path
-                }
+        guard let maps = readProcFile("/proc/self/maps") else { return nil }
+        for line in maps.split(separator: "\n") {
+            guard let slash = line.firstIndex(of: "/") else { continue }
+            let path = String(line[slash...])
+            if path.hasSuffix("/libswiftCore.so") {
+                return URL(fileURLWithPath: path).deletingLastPathComponent().path
             }
-            return nil
         }
-        if let maps = try? String(contentsOfFile: "/proc/self/maps", encoding: .utf8),
-            let found = directory(ofLibraryIn: maps)
-        {
-            return found
-        }
-        guard let ldd = try? runCommand("/usr/bin/ldd", [BuildProducts.aiops], timeout: 30) else {
-            return nil
-        }
-        return directory(ofLibraryIn: ldd.standardOutput)
+        return nil
     }()
+
+    /// /proc files report a size of 0 (or a page): read them to the end, not by their size.
+    static func readProcFile(_ path: String) -> String? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        return String(decoding: handle.readDataToEndOfFile(), as: UTF8.self)
+    }
 
     private static let counter = NSLock()
     nonisolated(unsafe) private static var booted = 0
@@ -162,11 +157,10 @@ public final class SystemdLab: @unchecked Sendable {
         let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(nspawn)/task")) ?? []
         for task in tasks {
             guard
-                let children = try? String(
-                    contentsOfFile: "/proc/\(nspawn)/task/\(task)/children", encoding: .utf8)
+                let children = readProcFile("/proc/\(nspawn)/task/\(task)/children")
             else { continue }
             for child in children.split(separator: " ").compactMap({ pid_t($0) }) {
-                guard let status = try? String(contentsOfFile: "/proc/\(child)/status", encoding: .utf8)
+                guard let status = readProcFile("/proc/\(child)/status")
                 else { continue }
                 let nspid = status.split(separator: "\n").first { $0.hasPrefix("NSpid:") }
                 if let nspid, nspid.split(whereSeparator: { $0 == " " || $0 == "\t" }).last == "1" {

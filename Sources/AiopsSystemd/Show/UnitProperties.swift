@@ -71,6 +71,11 @@ public struct UnitProperties: Sendable {
         }
     }
 
+    /// A *USec duration ("2s", "1min 30s") in microseconds; nil for infinity or unset.
+    public func duration(_ key: String) -> UInt64? {
+        text(key).flatMap(SystemdTimespan.parseMicroseconds)
+    }
+
     /// A `--timestamp=us+utc` time as Unix microseconds.
     public func timestamp(_ key: String) -> Int64? {
         text(key).flatMap(SystemdTimestamp.parseMicroseconds)
