@@ -17,9 +17,10 @@ BPF_SOURCES := bpf/lifecycle.bpf.c bpf/kernel_types.h Sources/CAiopsBPF/include/
 # Debian packages: libbpf/libelf/zlib to link, clang + bpftool to build BPF, libbpf-tools for the
 # exitsnoop oracle in tests and benchmarks, util-linux for unshare/setpriv in fallback tests,
 # procps for the ps oracle, libsqlite3-dev for the monitoring history, libcurl for alert webhooks,
-# systemd-container (systemd-nspawn, and systemd itself) for the systemd lab the service tests boot.
+# systemd-container (systemd-nspawn, and systemd itself) for the systemd lab the service tests boot,
+# python3 (Debian's, in /usr: the lab shares only /usr) for the lab's port-conflict servers.
 APT_PACKAGES := libbpf-dev libelf-dev zlib1g-dev clang bpftool libbpf-tools util-linux procps \
-	libsqlite3-dev libcurl4-openssl-dev systemd-container
+	libsqlite3-dev libcurl4-openssl-dev systemd-container python3
 
 SWIFT ?= swift
 SWIFT_FORMAT ?= swift-format

@@ -152,6 +152,40 @@ struct DiagnoseStartFailureLabTests {
         }
     }
 
+    @Test("a working directory User= cannot enter: 200/CHDIR, the directory's mode, chown as the fix")
+    func permissionDenied() throws {
+        try SystemdLab.with { lab in
+            let directory = "/var/lib/aiops-diag-private"
+            #expect(try lab.run(["install", "-d", "-m", "0700", directory]).status == 0)
+            try lab.install(
+                unit: "aiops-diag-private.service",
+                contents: """
+                    [Service]
+                    User=nobody
+                    WorkingDirectory=\(directory)
+                    ExecStart=/bin/sleep 600
+                    """)
+            _ = try lab.systemctl("start", "aiops-diag-private.service")
+            try waitFor(lab, "aiops-diag-private.service", state: "failed")
+
+            let report = try diagnose(lab, "aiops-diag-private")
+            #expect(report["user"] as? String == "nobody (65534)")
+            let exit = try #require((report["last_attempt"] as? [String: Any])?["exit"] as? [String: Any])
+            #expect(exit["status_text"] as? String == "200/CHDIR")
+            let permissions = try #require(check(report, "permissions"))
+            #expect(permissions["outcome"] as? String == "failed")
+            #expect(
+                permissions["summary"] as? String
+                    == "\(directory): nobody (65534) lacks read and execute/search permission on \(directory) "
+                    + "(drwx------ 700, owner 0, group 0)")
+            #expect(check(report, "executable")?["outcome"] as? String == "passed")
+            #expect((report["cause"] as? [String: Any])?["kind"] as? String == "permissions")
+            #expect(
+                report["quick_fix"] as? String
+                    == "sudo chown nobody \(directory) && sudo systemctl start aiops-diag-private.service")
+        }
+    }
+
     @Test("hostile output is escaped; an unknown unit exits 66")
     func hostileOutputAndUnknownUnit() throws {
         try SystemdLab.with { lab in
