@@ -140,6 +140,7 @@ public struct StartFailureDiagnoser: Sendable {
             loadState: properties.loadState, activeState: properties.activeState,
             subState: properties.subState,
             result: properties.result, fragmentPath: properties.plain("FragmentPath"),
+            loadError: properties.text("LoadError"),
             user: account?.userText, attempt: shownAttempt, attemptEntriesOmitted: omitted,
             attemptTime: attempt?.startedMicroseconds, exit: exit, unitResult: attempt?.result,
             jobResult: attempt?.jobResult, checks: checks, portConflicts: conflicts,

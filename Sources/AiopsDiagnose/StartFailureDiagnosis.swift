@@ -12,6 +12,8 @@ public struct StartFailureDiagnosis: Sendable {
     /// systemctl's Result= (reset to "success" by a dependency failure or a stop).
     public var result: String?
     public var fragmentPath: String?
+    /// Why systemd could not load the unit file (LoadState=bad-setting, error), in its words.
+    public var loadError: String?
     public var user: String?
 
     /// The last attempt's journal entries (oldest first), and how many were left out to keep
@@ -33,9 +35,9 @@ public struct StartFailureDiagnosis: Sendable {
     /// Things that limited the diagnosis ("not root: other users' processes are not visible").
     public var notes: [String]
 
-    /// Whether the unit is in a failed state or its last attempt failed.
+    /// Whether the unit is in a failed state, cannot be loaded, or its last attempt failed.
     public var failed: Bool {
-        activeState == "failed" || jobResult.map { $0 != "done" } ?? false
-            || (unitResult.map { $0 != "success" } ?? false)
+        activeState == "failed" || ["bad-setting", "error", "masked"].contains(loadState ?? "")
+            || jobResult.map { $0 != "done" } ?? false || (unitResult.map { $0 != "success" } ?? false)
     }
 }

@@ -186,6 +186,72 @@ struct DiagnoseStartFailureLabTests {
         }
     }
 
+    @Test("a daemon's configuration its own checker rejects (dnsmasq --test), then accepts")
+    func daemonConfiguration() throws {
+        try SystemdLab.with { lab in
+            let file = "/etc/aiops-diag/dnsmasq.conf"
+            let onHost = "/proc/\(lab.leader)/root\(file)"
+            try FileManager.default.createDirectory(
+                atPath: "/proc/\(lab.leader)/root/etc/aiops-diag", withIntermediateDirectories: true)
+            try "port=0\nno-such-option=1\n".write(toFile: onHost, atomically: false, encoding: .utf8)
+            try lab.install(
+                unit: "aiops-diag-dns.service",
+                contents: """
+                    [Service]
+                    ExecStart=/usr/sbin/dnsmasq -k -C \(file)
+                    """)
+            _ = try lab.systemctl("start", "aiops-diag-dns.service")
+            try waitFor(lab, "aiops-diag-dns.service", state: "failed")
+
+            let report = try diagnose(lab, "aiops-diag-dns")
+            let configuration = try #require(check(report, "configuration"))
+            #expect(configuration["outcome"] as? String == "failed")
+            #expect(
+                configuration["summary"] as? String
+                    == "/usr/sbin/dnsmasq --test -C \(file) reports errors in \(file)")
+            #expect(
+                (configuration["evidence"] as? [String] ?? []).contains {
+                    $0.contains("bad option at line 2 of \(file)")
+                }, "\(configuration)")
+            #expect((report["cause"] as? [String: Any])?["kind"] as? String == "configuration")
+            #expect(
+                report["quick_fix"] as? String
+                    == "sudo /usr/sbin/dnsmasq --test -C \(file) && sudo systemctl start aiops-diag-dns.service"
+            )
+
+            // Fixed: the same checker now passes.
+            try "port=0\n".write(toFile: onHost, atomically: false, encoding: .utf8)
+            let fixed = try diagnose(lab, "aiops-diag-dns")
+            #expect(check(fixed, "configuration")?["outcome"] as? String == "passed")
+            #expect(
+                (check(fixed, "configuration")?["evidence"] as? [String] ?? []).contains {
+                    $0 == "/usr/sbin/dnsmasq --test -C \(file): syntax OK (\(file))"
+                })
+        }
+    }
+
+    @Test("a unit file systemd cannot load (bad-setting): a configuration failure, not 'nothing failed'")
+    func badUnitFile() throws {
+        try SystemdLab.with { lab in
+            try lab.install(
+                unit: "aiops-diag-badsetting.service",
+                contents: """
+                    [Service]
+                    ExecStart=relative/daemon
+                    """)
+            #expect(try lab.systemctl("start", "aiops-diag-badsetting.service").status != 0)
+            let report = try diagnose(lab, "aiops-diag-badsetting")
+            #expect(report["load_state"] as? String == "bad-setting")
+            #expect(report["failed"] as? Bool == true)
+            let configuration = try #require(check(report, "configuration"))
+            #expect(configuration["outcome"] as? String == "failed")
+            #expect(
+                (configuration["evidence"] as? [String] ?? []).contains { $0.contains("relative/daemon") },
+                "\(configuration)")
+            #expect((report["cause"] as? [String: Any])?["kind"] as? String == "configuration")
+        }
+    }
+
     @Test("hostile output is escaped; an unknown unit exits 66")
     func hostileOutputAndUnknownUnit() throws {
         try SystemdLab.with { lab in

@@ -9,7 +9,7 @@ import AiopsSystemd
 /// control characters are escaped by the writer.
 ///
 /// - schema, time, unit, description, load_state, active_state, sub_state, result, unit_file,
-///   user, failed
+///   load_error, user, failed
 /// - last_attempt (or null): time, invocation_id, exit {code (exited, killed, dumped), status,
 ///   status_text ("203/EXEC"), meaning, control_process} or null, unit_result, job_result,
 ///   journal [{time, pid, identifier, message, unit_field ("_SYSTEMD_UNIT" or "UNIT": how the
@@ -41,7 +41,8 @@ enum StartFailureJSON {
             ("description", diagnosis.description), ("load_state", diagnosis.loadState),
             ("active_state", diagnosis.activeState), ("sub_state", diagnosis.subState),
             ("result", diagnosis.result),
-            ("unit_file", diagnosis.fragmentPath), ("user", diagnosis.user),
+            ("unit_file", diagnosis.fragmentPath), ("load_error", diagnosis.loadError),
+            ("user", diagnosis.user),
         ]
         for (key, value) in header {
             json.key(key)

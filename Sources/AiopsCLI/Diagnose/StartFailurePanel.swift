@@ -46,7 +46,9 @@ enum StartFailurePanel {
 
     private static func header(_ diagnosis: StartFailureDiagnosis) -> [Line] {
         var lines: [Line] = []
-        lines.append(row("Unit", diagnosis.unit + (diagnosis.description.map { " — \($0)" } ?? "")))
+        // systemd uses the unit's name when there is no Description=: not worth repeating.
+        let description = diagnosis.description.flatMap { $0 == diagnosis.unit ? nil : " — \($0)" }
+        lines.append(row("Unit", diagnosis.unit + (description ?? "")))
         var state = diagnosis.activeState ?? "unknown"
         if let sub = diagnosis.subState, sub != state { state += " (\(sub))" }
         if let result = diagnosis.result { state += ", result \(result)" }
@@ -59,6 +61,11 @@ enum StartFailurePanel {
 
     private static func failure(_ diagnosis: StartFailureDiagnosis, clock: WallClock) -> [Line] {
         var lines: [Line] = []
+        if let error = diagnosis.loadError,
+            ["bad-setting", "error", "masked"].contains(diagnosis.loadState ?? "")
+        {
+            lines.append(row("Load error", error, .red))
+        }
         guard let attempt = diagnosis.attempt else {
             lines.append(Line("  The journal has no entries about this unit.", .yellow))
             return lines

@@ -182,9 +182,8 @@ public struct SolutionPlanner: Sendable {
                     ]))
         } else if facts.failed(.configuration) && !facts.failed(.executable) {
             // (verify also complains about a missing program: that has its own solution above)
-            claim(
-                .configuration, "the unit file has errors (systemd-analyze verify)",
-                "sudo systemctl edit --full \(unit)")
+            let summary = facts.checks.first { $0.kind == .configuration }?.summary
+            claim(.configuration, summary ?? "the unit file has errors", "sudo systemctl edit --full \(unit)")
             solutions.append(
                 Solution(
                     title: "Fix the unit file",
