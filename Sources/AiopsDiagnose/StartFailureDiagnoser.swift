@@ -69,23 +69,7 @@ public struct StartFailureDiagnoser: Sendable {
             + properties.commands("ExecStart").map { ("ExecStart", $0) }
         let errorLines = attempt?.messageLines ?? []
 
-        // Ports.
-        var configured: [ConfiguredPort] = []
-        for (_, command) in commands {
-            configured += CommandLinePorts.find(in: command.words)
-            if let (syntax, defaultFile) = ConfigFilePorts.known(program: command.programName) {
-                let file = ConfigFilePorts.mainFile(
-                    words: command.words, program: command.programName, defaultPath: defaultFile)
-                configured += ConfigFilePorts.find(mainFile: file, syntax: syntax)
-            }
-        }
-        configured += environmentPorts(properties.list("Environment"))
-        let sockets = properties.list("Sockets")
-        for socket in sockets where (try? UnitName.normalize(socket)) == socket {
-            guard let listed = try? systemd.properties(of: socket, names: ["Id", "Listen"]) else { continue }
-            configured += SocketUnitPorts.find(
-                listen: (listed.allValues["Listen"] ?? []).map(\.lossyString), socketUnit: socket)
-        }
+        let configured = ServicePorts(systemd: systemd).configured(properties, commands: commands.map(\.1))
         let (portCheck, conflicts) = PortConflictCheck(finder: PortOwnerFinder(procfs: procfs)).run(
             errorLines: errorLines, configured: configured)
 
@@ -95,7 +79,7 @@ public struct StartFailureDiagnoser: Sendable {
             fragmentPath: properties.plain("FragmentPath"), commands: commands.map(\.1))
 
         // Dependencies.
-        let dependencies = readDependencies(properties)
+        let dependencies = DependencyReader(systemd: systemd).read(properties)
         let (dependencyCheck, shownDependencies) = DependencyCheck().run(
             dependencies: dependencies,
             dependencyFailedLines: attempt?.dependencyFailedEntries.map(\.messageLine) ?? [])
@@ -148,40 +132,6 @@ public struct StartFailureDiagnoser: Sendable {
             notes: notes)
     }
 
-    /// Each hard and soft dependency with its state; for broken ones, their own failure lines.
-    func readDependencies(_ properties: UnitProperties) -> [DependencyCheck.Dependency] {
-        var named: [(String, String)] = []
-        for relation in DependencyCheck.relations {
-            for unit in properties.list(relation) where !named.contains(where: { $0.0 == unit }) {
-                named.append((unit, relation))
-            }
-        }
-        return named.compactMap { unit, relation in
-            guard (try? UnitName.normalize(unit)) == unit,
-                let state = try? systemd.properties(
-                    of: unit, names: ["Id", "LoadState", "ActiveState", "SubState", "Result"])
-            else { return nil }
-            var dependency = DependencyCheck.Dependency(
-                unit: unit, relation: relation, loadState: state.loadState, activeState: state.activeState,
-                subState: state.subState, result: state.result)
-            if dependency.isBroken, dependency.loadState == "loaded",
-                let journal = try? systemd.entries(of: unit, limit: 200),
-                let last = StartAttempt.last(in: journal)
-            {
-                let important = last.entries.filter {
-                    [
-                        StartAttempt.exitMessageID, StartAttempt.resultMessageID,
-                        StartAttempt.jobDoneMessageID,
-                        StartAttempt.spawnFailedMessageID,
-                    ].contains($0.messageID ?? "")
-                        || ($0.pid != 1 && $0.identifier?.lossyString != "systemd")
-                }
-                dependency.failureLines = important.suffix(6).map(\.messageLine)
-            }
-            return dependency
-        }
-    }
-
     private func declaredDirectories(_ properties: UnitProperties) -> [String] {
         let roots = [
             ("RuntimeDirectory", "/run"), ("StateDirectory", "/var/lib"), ("CacheDirectory", "/var/cache"),
@@ -191,17 +141,6 @@ public struct StartFailureDiagnoser: Sendable {
             properties.list(key).map { name in
                 root + "/" + (name.split(separator: ":").first.map(String.init) ?? name)
             }
-        }
-    }
-
-    /// "PORT=8089", "HTTP_PORT=80" in Environment=.
-    private func environmentPorts(_ assignments: [String]) -> [ConfiguredPort] {
-        assignments.compactMap { assignment in
-            let parts = assignment.split(separator: "=", maxSplits: 1)
-            guard parts.count == 2, parts[0].uppercased().hasSuffix("PORT"),
-                let port = CommandLinePorts.number(String(parts[1]))
-            else { return nil }
-            return ConfiguredPort(port: port, source: "Environment \(assignment)")
         }
     }
 

@@ -48,6 +48,14 @@ final class ConfiguredPortsTests: XCTestCase {
         XCTAssertNil(Endpoint.parse("host:99999"))
     }
 
+    func testEnvironmentPorts() {
+        let ports = ServicePorts.environmentPorts([
+            "PORT=8089", "HTTP_PORT=80", "DEBUG=1", "PORT=abc", "SUPPORT",
+        ])
+        XCTAssertEqual(ports.map(\.port), [8089, 80])
+        XCTAssertEqual(ports.first?.source, "Environment PORT=8089")
+    }
+
     func testSocketUnitListen() {
         let ports = SocketUnitPorts.find(
             listen: ["[::]:8089 (Stream)", "/run/web.sock (Stream)", "0.0.0.0:53 (Datagram)"],
