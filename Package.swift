@@ -41,6 +41,8 @@ let package = Package(
         // systemd and its journal: is PID 1 systemd, `systemctl show`, `journalctl -o json` streamed
         // and decoded into service events (argv only, never a shell).
         .target(name: "AiopsSystemd", dependencies: ["AiopsCore"]),
+        // The kernel log (/dev/kmsg): OOM kills for the restart analysis.
+        .target(name: "AiopsKernelLog", dependencies: ["AiopsCore"]),
         // Terminal tables and JSON lines, safe for untrusted bytes.
         .target(name: "AiopsRender", dependencies: ["AiopsCore"]),
         // Alerts to operators: deduplicated, rate-limited, printed, appended to a file, POSTed to a
@@ -53,7 +55,7 @@ let package = Package(
             name: "AiopsCLI",
             dependencies: [
                 "AiopsCore", "AiopsProc", "AiopsTrace", "AiopsRender", "AiopsAnalyze", "AiopsSystemd",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "AiopsKernelLog", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(name: "aiops", dependencies: ["AiopsCLI"]),
@@ -75,6 +77,7 @@ let package = Package(
         .testTarget(name: "AiopsStoreTests", dependencies: ["AiopsStore", "AiopsTestSupport"]),
         .testTarget(name: "AiopsAlertTests", dependencies: ["AiopsAlert", "AiopsTestSupport"]),
         .testTarget(name: "AiopsAnalyzeTests", dependencies: ["AiopsAnalyze", "AiopsCore"]),
+        .testTarget(name: "AiopsKernelLogTests", dependencies: ["AiopsKernelLog", "AiopsCore"]),
         // Against a real systemd booted in a container (tools/systemd-lab): needs root.
         .testTarget(
             name: "AiopsSystemdTests", dependencies: ["AiopsSystemd", "AiopsCore", "AiopsTestSupport"],
