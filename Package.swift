@@ -1,7 +1,8 @@
 // swift-tools-version: 6.0
 // aiops: why a process died, why a service restarts, what a process is doing — from kernel truth.
 //
-// Dependency direction: aiops → AiopsCLI → {AiopsRender, AiopsAnalyze, AiopsTrace, AiopsProc} → AiopsCore.
+// Dependency direction: aiops → AiopsCLI → {AiopsRender, AiopsAnalyze, AiopsTrace, AiopsProc, AiopsSystemd,
+// AiopsKernelLog} → AiopsCore.
 // Only AiopsTrace touches libbpf (through CAiopsBPF); everything else builds and tests without
 // privileges. The BPF object is compiled by `make bpf` and embedded into CAiopsBPF.
 import PackageDescription

@@ -89,8 +89,10 @@ public struct RestartHistory: Sendable {
         } else if failure {
             cause = failureCause(
                 run: run, exit: exit?.0, result: result?.0, spawnErrno: spawnErrno?.0, context: context)
+        } else if scheduled != nil && stopping == nil {
+            cause = .cleanExit  // exited 0 and Restart=always brought it back
         } else if stopping != nil || stopJob != nil {
-            cause = stopJob?.0 == "restart" && scheduled == nil ? .manualRestart : .manualStop
+            cause = stopJob?.0 == "restart" ? .manualRestart : .manualStop
         } else {
             cause = .cleanExit
         }

@@ -22,6 +22,11 @@ public struct RestartStatistics: Sendable, Equatable {
     public struct CauseCount: Sendable, Equatable {
         public var category: String
         public var count: Int
+
+        public init(category: String, count: Int) {
+            self.category = category
+            self.count = count
+        }
     }
 
     public struct Intervals: Sendable, Equatable {
