@@ -1,7 +1,8 @@
 // swift-tools-version: 6.0
 // aiops: why a process died, why a service restarts, what a process is doing — from kernel truth.
 //
-// Dependency direction: aiops → AiopsCLI → {AiopsRender, AiopsAnalyze, AiopsTrace, AiopsProc} → AiopsCore.
+// Dependency direction: aiops → AiopsCLI → {AiopsRender, AiopsAnalyze, AiopsTrace, AiopsProc, AiopsSystemd,
+// AiopsKernelLog} → AiopsCore.
 // Only AiopsTrace touches libbpf (through CAiopsBPF); everything else builds and tests without
 // privileges. The BPF object is compiled by `make bpf` and embedded into CAiopsBPF.
 import PackageDescription
@@ -41,6 +42,8 @@ let package = Package(
         // systemd and its journal: is PID 1 systemd, `systemctl show`, `journalctl -o json` streamed
         // and decoded into service events (argv only, never a shell).
         .target(name: "AiopsSystemd", dependencies: ["AiopsCore"]),
+        // The kernel log (/dev/kmsg): OOM kills for the restart analysis.
+        .target(name: "AiopsKernelLog", dependencies: ["AiopsCore"]),
         // Terminal tables and JSON lines, safe for untrusted bytes.
         .target(name: "AiopsRender", dependencies: ["AiopsCore"]),
         // Alerts to operators: deduplicated, rate-limited, printed, appended to a file, POSTed to a
@@ -56,7 +59,7 @@ let package = Package(
             name: "AiopsCLI",
             dependencies: [
                 "AiopsCore", "AiopsProc", "AiopsTrace", "AiopsRender", "AiopsAnalyze", "AiopsSystemd",
-                "AiopsDiagnose",
+                "AiopsDiagnose", "AiopsKernelLog",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -82,6 +85,7 @@ let package = Package(
         .testTarget(
             name: "AiopsDiagnoseTests",
             dependencies: ["AiopsDiagnose", "AiopsSystemd", "AiopsProc", "AiopsTestSupport"]),
+        .testTarget(name: "AiopsKernelLogTests", dependencies: ["AiopsKernelLog", "AiopsCore"]),
         // Against a real systemd booted in a container (tools/systemd-lab): needs root.
         .testTarget(
             name: "AiopsSystemdTests", dependencies: ["AiopsSystemd", "AiopsCore", "AiopsTestSupport"],

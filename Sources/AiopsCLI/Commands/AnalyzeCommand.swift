@@ -6,7 +6,7 @@ struct AnalyzeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "analyze",
         abstract: "Analyze a process or a systemd service: resources, state, restarts.",
-        subcommands: [AnalyzeProcessCommand.self, AnalyzeServiceCommand.self])
+        subcommands: [AnalyzeProcessCommand.self, AnalyzeServiceCommand.self, AnalyzeRestartsCommand.self])
 }
 
 /// `aiops analyze process --pid PID --resources`.
