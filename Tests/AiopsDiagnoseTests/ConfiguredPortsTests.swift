@@ -91,6 +91,17 @@ final class ConfiguredPortsTests: XCTestCase {
         XCTAssertEqual(ports[0].source, directory.file("sites-enabled/default") + ": listen 443 ssl;")
     }
 
+    func testHostileFileNamesAreEscapedInTheEvidence() throws {
+        let directory = TemporaryDirectory(prefix: "aiops-nginx")
+        let hostile = directory.file("site\u{1B}[2J")
+        try "listen 82;".write(toFile: hostile, atomically: true, encoding: .utf8)
+        try "include site*;".write(toFile: directory.file("nginx.conf"), atomically: true, encoding: .utf8)
+        let ports = ConfigFilePorts.find(mainFile: directory.file("nginx.conf"), syntax: .nginx)
+        XCTAssertEqual(ports.map(\.port), [82])
+        XCTAssertFalse(ports[0].source.contains("\u{1B}"))
+        XCTAssertTrue(ports[0].source.contains("site\\e[2J"), ports[0].source)
+    }
+
     func testAnIncludeLoopEnds() throws {
         let directory = TemporaryDirectory(prefix: "aiops-nginx")
         try "include nginx.conf; listen 81;".write(

@@ -98,6 +98,9 @@ final class PlannerTests: XCTestCase {
         XCTAssertEqual(ShellWord.quote("it's"), "'it'\\''s'")
         XCTAssertEqual(ShellWord.quote("$(id)"), "'$(id)'")
         XCTAssertEqual(ShellWord.quote(""), "''")
+        XCTAssertEqual(
+            ShellWord.quote("/srv/a\u{1B}[2J'b"), "$'/srv/a\\x1b[2J\\'b'", "bash's $'…' with the bytes")
+        XCTAssertEqual(ShellWord.quote("x\u{202E}y"), "$'x\\xe2\\x80\\xaey'")
     }
 
     func testDependencyStates() {

@@ -22,27 +22,30 @@ public struct ExecutableCheck: Sendable {
             switch verdict {
             case .allowed(let facts):
                 guard facts.isRegularFile else {
-                    evidence.append("\(property) \(command.path): not a regular file (\(facts.modeText))")
-                    failure = failure ?? "\(command.path) is not a regular file"
+                    evidence.append(
+                        "\(property) \(command.path.shown): not a regular file (\(facts.modeText))")
+                    failure = failure ?? "\(command.path.shown) is not a regular file"
                     continue
                 }
                 evidence.append(
-                    "\(property) \(command.path): executable by \(account.userText) (\(facts.modeText))")
+                    "\(property) \(command.path.shown): executable by \(account.userText) (\(facts.modeText))"
+                )
                 if let interpreter = Self.interpreter(of: command.path) {
                     let inner = PathAccess().check(interpreter, need: .execute, account: account.account)
                     if case .allowed = inner {
-                        evidence.append("  interpreter \(interpreter): executable")
+                        evidence.append("  interpreter \(interpreter.shown): executable")
                     } else {
                         evidence.append(
-                            "  interpreter \(interpreter): " + Self.describe(inner, account: account))
+                            "  interpreter \(interpreter.shown): " + Self.describe(inner, account: account))
                         failure =
-                            failure ?? "the interpreter \(interpreter) of \(command.path) cannot be executed"
+                            failure
+                            ?? "the interpreter \(interpreter.shown) of \(command.path.shown) cannot be executed"
                     }
                 }
             default:
                 let text = Self.describe(verdict, account: account)
-                evidence.append("\(property) \(command.path): \(text)")
-                failure = failure ?? "\(command.path): \(text)"
+                evidence.append("\(property) \(command.path.shown): \(text)")
+                failure = failure ?? "\(command.path.shown): \(text)"
             }
         }
         if let failure {
@@ -70,12 +73,13 @@ public struct ExecutableCheck: Sendable {
     static func describe(_ verdict: PathAccess.Verdict, account: ServiceAccount.Resolved) -> String {
         switch verdict {
         case .allowed(let facts): return "allowed (\(facts.modeText))"
-        case .missing(let component): return "does not exist (\(component) is missing)"
+        case .missing(let component): return "does not exist (\(component.shown) is missing)"
         case .denied(let path, let facts, let lacking):
-            return "\(account.userText) lacks \(lacking.words) permission on \(path) "
+            return "\(account.userText) lacks \(lacking.words) permission on \(path.shown) "
                 + "(\(facts.modeText), owner \(facts.uid), group \(facts.gid))"
-        case .readOnlyFileSystem(let path): return "\(path) is on a read-only file system"
-        case .unreadable(let path, let code): return "cannot stat \(path): \(String(cString: strerror(code)))"
+        case .readOnlyFileSystem(let path): return "\(path.shown) is on a read-only file system"
+        case .unreadable(let path, let code):
+            return "cannot stat \(path.shown): \(String(cString: strerror(code)))"
         }
     }
 }

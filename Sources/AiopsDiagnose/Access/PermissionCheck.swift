@@ -39,13 +39,14 @@ public struct PermissionCheck: Sendable {
             switch verdict {
             case .allowed(let facts):
                 evidence.append(
-                    "\(label) \(path): \(need.words) allowed for \(account.userText) (\(facts.modeText))")
+                    "\(label) \(path.shown): \(need.words) allowed for \(account.userText) (\(facts.modeText))"
+                )
             case .missing where missingIsFine:
                 break
             default:
                 let text = ExecutableCheck.describe(verdict, account: account)
-                evidence.append("\(label) \(path): \(text)")
-                failures.append("\(path): \(text)")
+                evidence.append("\(label) \(path.shown): \(text)")
+                failures.append("\(path.shown): \(text)")
             }
         }
         if let directory = workingDirectoryPath(inputs.workingDirectory) {
@@ -76,7 +77,7 @@ public struct PermissionCheck: Sendable {
                     mention.path, need: [], account: account.account)
                 {
                     evidence.append(
-                        "named in the log \(mention.path): does not exist (\(component) is missing)")
+                        "named in the log \(mention.path): does not exist (\(component.shown) is missing)")
                     failures.append("\(mention.path) does not exist")
                 }
             case .readOnly:

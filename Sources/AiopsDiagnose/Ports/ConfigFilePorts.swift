@@ -137,7 +137,7 @@ public enum ConfigFilePorts {
                         ports.append(
                             ConfiguredPort(
                                 port: endpoint.port, address: endpoint.address,
-                                source: "\(path): \(statement.joined(separator: " "));"))
+                                source: "\(path.shown): \(statement.joined(separator: " ").shown);"))
                     }
                 }
             case .lineDirectives(let keywords):
@@ -152,7 +152,7 @@ public enum ConfigFilePorts {
                         ports.append(
                             ConfiguredPort(
                                 port: endpoint.port, address: endpoint.address,
-                                source: "\(path): \(statement.joined(separator: " "))"))
+                                source: "\(path.shown): \(statement.joined(separator: " ").shown)"))
                     }
                 }
             }

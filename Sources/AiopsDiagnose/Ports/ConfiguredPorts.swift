@@ -31,12 +31,13 @@ public enum CommandLinePorts {
             let (option, inlineValue) = split(word)
             let value = inlineValue ?? (index + 1 < words.count ? words[index + 1] : nil)
             if portOptions.contains(option), let value, let port = number(value) {
-                found.append(ConfiguredPort(port: port, source: "ExecStart \(option) \(port)"))
+                found.append(ConfiguredPort(port: port, source: "ExecStart \(option.shown) \(port)"))
                 if inlineValue == nil { index += 1 }
             } else if addressOptions.contains(option), let value, let endpoint = Endpoint.parse(value) {
                 found.append(
                     ConfiguredPort(
-                        port: endpoint.port, address: endpoint.address, source: "ExecStart \(option) \(value)"
+                        port: endpoint.port, address: endpoint.address,
+                        source: "ExecStart \(option.shown) \(value.shown)"
                     ))
                 if inlineValue == nil { index += 1 }
             } else if !word.hasPrefix("-"), word.contains(":"), let endpoint = Endpoint.parse(word),
@@ -44,7 +45,7 @@ public enum CommandLinePorts {
             {
                 found.append(
                     ConfiguredPort(
-                        port: endpoint.port, address: endpoint.address, source: "ExecStart \(word)"))
+                        port: endpoint.port, address: endpoint.address, source: "ExecStart \(word.shown)"))
             }
             index += 1
         }
@@ -133,7 +134,7 @@ public enum SocketUnitPorts {
             else { return nil }
             return ConfiguredPort(
                 port: endpoint.port, address: endpoint.address,
-                source: "\(socketUnit) Listen \(parts[0]) \(parts[1])")
+                source: "\(socketUnit) Listen \(String(parts[0]).shown) \(parts[1])")
         }
     }
 }

@@ -36,7 +36,7 @@ public struct ServicePorts: Sendable {
             guard parts.count == 2, parts[0].uppercased().hasSuffix("PORT"),
                 let port = CommandLinePorts.number(String(parts[1]))
             else { return nil }
-            return ConfiguredPort(port: port, source: "Environment \(assignment)")
+            return ConfiguredPort(port: port, source: "Environment \(assignment.shown)")
         }
     }
 }
