@@ -4,7 +4,9 @@ import Testing
 
 /// `aiops diagnose start-failure` against a real systemd 252 (tools/systemd-lab): a port
 /// conflict, a missing executable, a failed dependency, each as systemd really reports it.
-@Suite("diagnose start-failure in a systemd lab")
+/// Serialized: one container at a time, so booting labs never starves the timing-sensitive
+/// kernel tests that run beside them on a 2-core machine.
+@Suite("diagnose start-failure in a systemd lab", .serialized)
 struct DiagnoseStartFailureLabTests {
     /// Runs the diagnosis inside the lab, as JSON; fails the test on a non-zero exit.
     private func diagnose(_ lab: SystemdLab, _ unit: String) throws -> [String: Any] {
