@@ -1,5 +1,6 @@
 import AiopsAlert
 import AiopsCore
+import AiopsTestSupport
 import Foundation
 import Testing
 

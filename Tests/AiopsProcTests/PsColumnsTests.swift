@@ -1,4 +1,5 @@
 import AiopsCore
+import Foundation
 import Testing
 
 @testable import AiopsProc
@@ -117,13 +118,28 @@ struct TerminalNamesTests {
             ((5, 1), "console"), ((5, 0), "tty"),
         ])
     func names(device: (UInt32, UInt32), name: String) {
-        let names = TerminalNames(drivers: Self.drivers)
+        let names = TerminalNames(drivers: Self.drivers, pseudoTerminalIsHere: { _, _ in true })
         #expect(names.name(ofDevice: Self.device(device.0, device.1)) == name)
+    }
+
+    @Test("a pseudo-terminal of another devpts (a container's) is ?, as ps prints it")
+    func foreignPseudoTerminal() {
+        let names = TerminalNames(drivers: Self.drivers, pseudoTerminalIsHere: { minor, _ in minor != 7 })
+        #expect(names.name(ofDevice: Self.device(136, 7)) == "?")
+        #expect(names.name(ofDevice: Self.device(136, 8)) == "pts/8")
+    }
+
+    @Test("the real check: a pts number with no node in /dev/pts is not here")
+    func realDeviceNodeCheck() {
+        var missing: UInt32 = 4000
+        while FileManager.default.fileExists(atPath: "/dev/pts/\(missing)") { missing += 1 }
+        let names = TerminalNames()
+        #expect(names.name(ofDevice: Self.device(136, missing)) == "?")
     }
 
     @Test("no terminal is ?, an unknown device its numbers")
     func unknown() {
-        let names = TerminalNames(drivers: Self.drivers)
+        let names = TerminalNames(drivers: Self.drivers, pseudoTerminalIsHere: { _, _ in true })
         #expect(names.name(ofDevice: 0) == "?")
         #expect(names.name(ofDevice: Self.device(200, 3)) == "200,3")
     }

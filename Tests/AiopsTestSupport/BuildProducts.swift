@@ -28,11 +28,19 @@ public enum BuildProducts {
         chmod(directory, 0o755)
         let copy = directory + "/aiops"
         try? FileManager.default.removeItem(atPath: copy)
+        // Copied by cp, not in this process: a file open for writing here would be inherited by
+        // children other tests fork meanwhile, and exec'ing the copy fails (ETXTBSY) until they
+        // exec in turn.
+        let cp = Process()
+        cp.executableURL = URL(fileURLWithPath: "/bin/cp")
+        cp.arguments = [aiops, copy]
         do {
-            try FileManager.default.copyItem(atPath: aiops, toPath: copy)
+            try cp.run()
+            cp.waitUntilExit()
         } catch {
-            fatalError("cannot copy \(aiops) for the non-root tests: \(error)")
+            fatalError("cannot run cp to copy \(aiops) for the non-root tests: \(error)")
         }
+        guard cp.terminationStatus == 0 else { fatalError("cp \(aiops) \(copy) failed") }
         chmod(copy, 0o755)
         // Statics are never deinitialised: remove the copy when the test process exits.
         atexit {

@@ -13,7 +13,9 @@ public func spawnChild(_ path: String, _ arguments: [String], in directory: Stri
     let argv = ([path] + arguments).map { strdup($0) } + [nil]
     defer { argv.forEach { free($0) } }
     var pid = pid_t()
-    let result = withChildEnvironment { posix_spawn(&pid, path, &actions, nil, argv, $0) }
+    let result = withChildEnvironment { environment in
+        withCleanSignals { attributes in posix_spawn(&pid, path, &actions, &attributes, argv, environment) }
+    }
     guard result == 0 else { throw SpawnError.failed(path, result) }
     return pid
 }
@@ -33,9 +35,28 @@ public func spawnChild(_ path: String, rawArguments: [[UInt8]], in directory: St
         } + [nil]
     defer { argv.forEach { $0?.deallocate() } }
     var pid = pid_t()
-    let result = withChildEnvironment { posix_spawn(&pid, path, &actions, nil, argv, $0) }
+    let result = withChildEnvironment { environment in
+        withCleanSignals { attributes in posix_spawn(&pid, path, &actions, &attributes, argv, environment) }
+    }
     guard result == 0 else { throw SpawnError.failed(path, result) }
     return pid
+}
+
+/// Spawn attributes for a child that starts as if from a shell: no signal blocked, every signal
+/// at its default. Without them a child inherits the mask of whichever test-runner thread spawned
+/// it, and a SIGUSR1 a test sends may stay pending forever.
+private func withCleanSignals(_ body: (inout posix_spawnattr_t) -> Int32) -> Int32 {
+    var attributes = posix_spawnattr_t()
+    posix_spawnattr_init(&attributes)
+    defer { posix_spawnattr_destroy(&attributes) }
+    var none = sigset_t()
+    sigemptyset(&none)
+    var all = sigset_t()
+    sigfillset(&all)
+    posix_spawnattr_setsigmask(&attributes, &none)
+    posix_spawnattr_setsigdefault(&attributes, &all)
+    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+    return body(&attributes)
 }
 
 public enum SpawnError: Error {

@@ -67,7 +67,7 @@ struct BPFSourceTests {
     func killedBySibling() async throws {
         let collector = EventCollector(try TestSources.bpf())
         let directory = TemporaryDirectory()
-        let victim = try startChild(BuildProducts.testChild, ["sleep", "30"], in: directory.path)
+        let victim = try startChild(BuildProducts.testChild, ["sleep", "600"], in: directory.path)
         // Make sure the victim runs its own image before it is killed.
         #expect(await collector.waitUntil { _ in collector.events(of: victim).contains { $0.exec != nil } })
         let stateBefore = procState(victim.pid)

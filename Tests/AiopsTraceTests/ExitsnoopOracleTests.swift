@@ -24,7 +24,7 @@ struct ExitsnoopOracleTests {
         ] {
             children.append(try runTestChild(arguments, in: directory))
         }
-        let victim = try startChild(BuildProducts.testChild, ["sleep", "30"], in: directory.path)
+        let victim = try startChild(BuildProducts.testChild, ["sleep", "600"], in: directory.path)
         try await Task.sleep(nanoseconds: 50_000_000)
         try runTestChild(["kill", String(victim.pid), "9"], in: directory)
         children.append((victim, waitForExit(victim.pid)))

@@ -15,7 +15,7 @@ struct ConnectorSourceTests {
         let directory = TemporaryDirectory()
         let (exited, _) = try runTestChild(["exit", "3"], in: directory)
         let (crashed, _) = try runTestChild(["segv", "core"], in: directory)
-        let victim = try startChild(BuildProducts.testChild, ["sleep", "30"], in: directory.path)
+        let victim = try startChild(BuildProducts.testChild, ["sleep", "600"], in: directory.path)
         try await Task.sleep(nanoseconds: 100_000_000)
         let (killer, _) = try runTestChild(["kill", String(victim.pid), String(SIGKILL)], in: directory)
         waitForExit(victim.pid)
@@ -167,5 +167,25 @@ struct PollThreadTests {
         #expect(!events.contains { $0.exec != nil && $0.process.comm == "renamed" })
         // The rename did happen and was seen: its exit carries the new name.
         #expect(events.contains { $0.isExit(of: child) && $0.process.comm == "renamed" })
+    }
+}
+
+@Suite("Proc connector: threads around the subscription")
+struct ConnectorSubscriptionRaceTests {
+    @Test("a process creating and joining threads while the connector subscribes exits once, with its status")
+    func churnDuringSubscription() async throws {
+        let child = try startChild(BuildProducts.testChild, ["churn", "9"])
+        try await Task.sleep(nanoseconds: 200_000_000)
+        // Subscribed (and counted) while thousands of threads come and go.
+        let collector = EventCollector(try TestSources.connector())
+        try await Task.sleep(nanoseconds: 300_000_000)
+        kill(child.pid, SIGUSR1)
+        #expect(waitForExit(child.pid) == 9 << 8)
+        let exit = try #require(await collector.exit(of: child))
+        try await Task.sleep(nanoseconds: 200_000_000)
+        await collector.stop()
+        let statistics = collector.source.statistics()
+        #expect(exit.1.status == .exited(9), "source: \(exit.0.source), \(statistics)")
+        #expect(collector.events(of: child).filter { $0.isExit(of: child) }.count == 1)
     }
 }

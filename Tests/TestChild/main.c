@@ -15,6 +15,7 @@
  *   linger MS N          live MS milliseconds, then exit(N)
  *   rename HEX MS        set comm to the bytes HEX (prctl PR_SET_NAME), live MS ms, exit 0
  *   spin MS              burn CPU for MS milliseconds, exit 0
+ *   churn N              create and join threads until SIGUSR1, then exit(N) (70 after 300 s)
  *   grow MB STEPS MS     STEPS times: allocate MB MiB and touch every page, wait MS ms; then
  *                        sleep until killed (resident memory grows by MB MiB per step)
  *   fds N MS             close inherited descriptors above 2; N times: open /dev/null, wait
@@ -45,7 +46,7 @@ static int usage(void)
 {
 	fprintf(stderr, "usage: aiops-testchild exit N | segv core|nocore | sleep S | kill PID SIG | "
 			"thread-last N | thread | tree DEPTH | args ... | spawn N | linger MS N | "
-			"rename HEX MS | spin MS | grow MB STEPS MS | fds N MS | listen PORT\n");
+			"rename HEX MS | spin MS | churn N | grow MB STEPS MS | fds N MS | listen PORT\n");
 	return 64;
 }
 
@@ -128,6 +129,14 @@ static void *exit_later(void *argument)
 {
 	usleep(200 * 1000);
 	exit((int)(long)argument);
+}
+
+static volatile sig_atomic_t usr1_received;
+
+static void note_usr1(int signal_number)
+{
+	(void)signal_number;
+	usr1_received = 1;
 }
 
 static void *do_nothing(void *argument)
@@ -232,6 +241,26 @@ int main(int argc, char **argv)
 			clock_gettime(CLOCK_MONOTONIC, &now);
 		} while (now.tv_sec < end.tv_sec || (now.tv_sec == end.tv_sec && now.tv_nsec < end.tv_nsec));
 		return 0;
+	}
+
+	if (strcmp(mode, "churn") == 0 && argc == 3) {
+		/* Until told: a test must be able to act while this still runs, however late the
+		 * machine lets the test run. */
+		sigset_t usr1;
+		sigemptyset(&usr1);
+		sigaddset(&usr1, SIGUSR1);
+		signal(SIGUSR1, note_usr1);
+		sigprocmask(SIG_UNBLOCK, &usr1, NULL);
+		/* A test that never signals fails on exit 70 after five minutes instead of hanging. */
+		time_t deadline = time(NULL) + 300;
+		while (!usr1_received) {
+			pthread_t worker;
+			if (pthread_create(&worker, NULL, do_nothing, NULL) == 0)
+				pthread_join(worker, NULL);
+			if (time(NULL) > deadline)
+				return 70;
+		}
+		return atoi(argv[2]);
 	}
 
 	if (strcmp(mode, "rename") == 0 && argc == 4)

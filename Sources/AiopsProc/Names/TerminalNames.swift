@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// The controlling terminal of a process (stat field 7, a device number) by name, the way ps
 /// prints it: "pts/3", "tty1", "ttyS0", "console", or "?" for none. Device ranges come from
 /// /proc/tty/drivers, so drivers this code does not know still get their kernel names.
@@ -11,13 +15,31 @@ public struct TerminalNames: Sendable {
     }
 
     let drivers: [Driver]
+    /// Whether a pseudo-terminal's device node is in this mount namespace's /dev/pts. A process
+    /// in a container holds a terminal of the container's own devpts: the same major and a minor
+    /// that names nothing here — or another terminal. ps prints "?" for it, and so do we.
+    let pseudoTerminalIsHere: @Sendable (_ minor: UInt32, _ device: UInt64) -> Bool
 
     public init(procfs: ProcFS = ProcFS()) {
         self.drivers = procfs.read("tty/drivers").bytes.map(Self.parseDrivers) ?? []
+        self.pseudoTerminalIsHere = Self.deviceNodeMatches
     }
 
-    init(drivers: [Driver]) {
+    init(drivers: [Driver], pseudoTerminalIsHere: @escaping @Sendable (UInt32, UInt64) -> Bool) {
         self.drivers = drivers
+        self.pseudoTerminalIsHere = pseudoTerminalIsHere
+    }
+
+    /// glibc's st_rdev encoding of (major, minor).
+    static func deviceNumber(major: UInt32, minor: UInt32) -> UInt64 {
+        let major = UInt64(major)
+        let minor = UInt64(minor)
+        return (major & 0xFFF) << 8 | (major & ~0xFFF) << 32 | (minor & 0xFF) | (minor & ~0xFF) << 12
+    }
+
+    private static func deviceNodeMatches(minor: UInt32, device: UInt64) -> Bool {
+        var node = stat()
+        return stat("/dev/pts/\(minor)", &node) == 0 && UInt64(node.st_rdev) == device
     }
 
     /// "name /dev/prefix major minor-range type" per line.
@@ -49,7 +71,10 @@ public struct TerminalNames: Sendable {
         let base =
             driver.devicePath.hasPrefix("/dev/") ? String(driver.devicePath.dropFirst(5)) : driver.devicePath
         if driver.isSingleDevice { return base }  // /dev/console, /dev/tty
-        if base == "pts" { return "pts/\(minor)" }
+        if base == "pts" {
+            return pseudoTerminalIsHere(minor, Self.deviceNumber(major: major, minor: minor))
+                ? "pts/\(minor)" : "?"
+        }
         // Numbered from the range's start (ttyS0 is 4:64), except the virtual consoles (tty1 is 4:1).
         let number = base == "tty" ? minor : minor - driver.minors.lowerBound
         return "\(base)\(number)"

@@ -38,6 +38,8 @@ public final class ProcConnectorSource: LifecycleSource, @unchecked Sendable {
     private let stopRequested = Atomic<Bool>(false)
     private let counters = Mutex(SourceStatistics())
     private let started = Atomic<Bool>(false)
+    /// Built and seeded at subscription; owned by the reader thread once started.
+    private var seededTranslator: ConnectorTranslator?
 
     /// Subscribes: events are recorded from the moment this returns.
     public init(configuration: Configuration = Configuration()) throws(AiopsError) {
@@ -57,6 +59,14 @@ public final class ProcConnectorSource: LifecycleSource, @unchecked Sendable {
             )
         }
         fd = result
+        // Count threads now, right after subscribing: thread events already queued are then
+        // recognised by their time stamps (see ConnectorTranslator) instead of counted twice.
+        let cgroups = CgroupHierarchy(procfs: configuration.procfs)
+        var translator = ConnectorTranslator(
+            lookup: ProcLookup(procfs: configuration.procfs, cgroups: cgroups),
+            emitThreads: configuration.emitThreads, monotonicToBoot: monotonicToBootOffset())
+        translator.seed(pids: configuration.procfs.pids())
+        self.seededTranslator = translator
     }
 
     deinit {
@@ -83,17 +93,15 @@ public final class ProcConnectorSource: LifecycleSource, @unchecked Sendable {
     }
 
     private func runReader() {
-        let cgroups = CgroupHierarchy(procfs: configuration.procfs)
-        var translator = ConnectorTranslator(
-            lookup: ProcLookup(procfs: configuration.procfs, cgroups: cgroups),
-            emitThreads: configuration.emitThreads, monotonicToBoot: monotonicToBootOffset())
-        translator.seed(pids: configuration.procfs.pids())
+        guard var translator = seededTranslator else { return }
+        seededTranslator = nil
 
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
         var raw = [aiops_cn_event](repeating: aiops_cn_event(), count: 256)
         var batch: [LifecycleEvent] = []
         var lastFlush = BootInstant.now()
         var lastReconcile = lastFlush
+        var lastSuspectCheck: UInt64 = 0
         var overrunPending = false
 
         while true {
@@ -102,21 +110,41 @@ public final class ProcConnectorSource: LifecycleSource, @unchecked Sendable {
                 into: &buffer, events: &raw, translator: &translator, batch: &batch,
                 timeout: stopping ? 0 : configuration.readTimeoutMilliseconds)
             if length == -105 { overrunPending = true }  // ENOBUFS: events are gone
+            // The socket is empty: look at suspected ends, and report ends found a while ago
+            // (their last exit events have all been read by now). A socket that is never empty
+            // gets the suspects looked at every 100 ms.
+            let monotonicNow = monotonicNanoseconds()
+            if length == 0 || monotonicNow &- lastSuspectCheck >= 100_000_000 {
+                translator.checkSuspects(now: monotonicNow)
+                lastSuspectCheck = monotonicNow
+                if length == 0 { batch += translator.flushEnded(drainedAt: monotonicNow) }
+            }
 
             let now = BootInstant.now()
             if overrunPending
                 || now.nanoseconds &- lastReconcile.nanoseconds >= configuration.reconcileIntervalNanoseconds
             {
                 // Scan first, then drain what the socket holds, then judge: see reconcile().
+                // Draining goes on past an overrun (more may be queued behind it), and stops
+                // when the socket is empty or, under a storm that never empties it, after a bound.
                 let scannedAt = translator.sequence
                 let live = Set(configuration.procfs.pids())
-                while receive(into: &buffer, events: &raw, translator: &translator, batch: &batch, timeout: 0)
-                    > 0
-                {}
-                batch += translator.reconcile(livePIDs: live, scannedAt: scannedAt, now: now)
+                var emptied = false
+                for _ in 0..<100_000 {
+                    let drained = receive(
+                        into: &buffer, events: &raw, translator: &translator, batch: &batch, timeout: 0)
+                    if drained == 0 { emptied = true }
+                    if drained == 0 || (drained < 0 && drained != -105) { break }
+                }
+                // Only an emptied socket says the reader has caught up with the present.
+                if emptied { batch += translator.flushEnded(drainedAt: monotonicNanoseconds()) }
+                translator.reconcile(livePIDs: live, scannedAt: scannedAt, now: now)
                 lastReconcile = now
                 overrunPending = false
             }
+            // Stopping with the socket drained: ends still in their grace are reported now, as
+            // they stand (a process missing from /proc whose exit event never came: status unknown).
+            if stopping && length <= 0 { batch += translator.flushEnded(drainedAt: .max) }
             // Hand over in batches: at most every 50 ms, or when the batch is large.
             if batch.count >= 4096 || now.nanoseconds &- lastFlush.nanoseconds >= 50_000_000
                 || (stopping && length <= 0)
@@ -150,6 +178,7 @@ public final class ProcConnectorSource: LifecycleSource, @unchecked Sendable {
             for index in 0..<Int(count) {
                 if let event = translator.translate(raw[index]) { batch.append(event) }
             }
+            batch += translator.flushEnded()
         }
         return length
     }

@@ -25,8 +25,18 @@ struct ProcLookup {
         procfs.read("\(pid)/status").bytes.map(ProcStatus.parse)?.realUID
     }
 
-    func threadCount(_ pid: Int32) -> Int? {
-        procfs.read("\(pid)/status").bytes.map(ProcStatus.parse)?.threads
+    /// Threads of a process that have not exited (zombie threads excluded), from
+    /// /proc/<pid>/task; nil when the process is gone.
+    func liveTaskCount(_ pid: Int32) -> Int? {
+        let tasks = ProcFS(root: "\(procfs.root)/\(pid)/task")
+        let ids = tasks.pids()
+        guard !ids.isEmpty else { return nil }
+        return ids.filter { tid in
+            guard let stat = tasks.read("\(tid)/stat", limit: 2048).bytes.flatMap(ProcStat.parse) else {
+                return false
+            }
+            return !stat.isZombie && stat.state != UInt8(ascii: "X")
+        }.count
     }
 
     /// The target of /proc/<pid>/exe (nil for kernel threads or when unreadable).

@@ -4,30 +4,30 @@ import Synchronization
 /// A tiny HTTP/1.1 server on 127.0.0.1 and an ephemeral port, enough to receive the webhook's
 /// POSTs: it answers each request with the next status of its script, or — as a webhook that
 /// hangs — accepts connections and never says a word.
-final class TestHTTPServer: @unchecked Sendable {
-    enum Behaviour {
+public final class TestHTTPServer: @unchecked Sendable {
+    public enum Behaviour: Sendable {
         /// Answers with these statuses in turn; the last one repeats.
         case respond([Int])
         /// Accepts, reads nothing, answers nothing.
         case silent
     }
 
-    struct Request: Sendable {
-        var requestLine: String
-        var headers: [(name: String, value: String)]
-        var body: [UInt8]
+    public struct Request: Sendable {
+        public var requestLine: String
+        public var headers: [(name: String, value: String)]
+        public var body: [UInt8]
 
-        func header(_ name: String) -> String? {
+        public func header(_ name: String) -> String? {
             headers.first { $0.name.lowercased() == name.lowercased() }?.value
         }
     }
 
-    let port: UInt16
+    public let port: UInt16
     private let listener: Int32
     private let behaviour: Behaviour
     private let state = Mutex<(requests: [Request], held: [Int32], answered: Int)>(([], [], 0))
 
-    init(_ behaviour: Behaviour) throws {
+    public init(_ behaviour: Behaviour) throws {
         self.behaviour = behaviour
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
@@ -49,12 +49,12 @@ final class TestHTTPServer: @unchecked Sendable {
         Thread { [self] in acceptLoop(fd) }.start()
     }
 
-    var requests: [Request] { state.withLock { $0.requests } }
+    public var requests: [Request] { state.withLock { $0.requests } }
     /// Connections accepted and held open (silent mode).
-    var heldConnections: Int { state.withLock { $0.held.count } }
-    var url: String { "http://127.0.0.1:\(port)/hooks/aiops?token=secret" }
+    public var heldConnections: Int { state.withLock { $0.held.count } }
+    public var url: String { "http://127.0.0.1:\(port)/hooks/aiops?token=secret" }
 
-    func stop() {
+    public func stop() {
         shutdown(listener, Int32(SHUT_RDWR))  // wakes accept()
         close(listener)
         state.withLock { state in
@@ -135,7 +135,7 @@ final class TestHTTPServer: @unchecked Sendable {
     }
 
     /// A port on 127.0.0.1 nobody listens on (bound, then released).
-    static func closedPort() -> UInt16 {
+    public static func closedPort() -> UInt16 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var address = loopback(port: 0)
