@@ -16,9 +16,13 @@ BPF_SOURCES := bpf/lifecycle.bpf.c bpf/kernel_types.h Sources/CAiopsBPF/include/
 
 # Debian packages: libbpf/libelf/zlib to link, clang + bpftool to build BPF, libbpf-tools for the
 # exitsnoop oracle in tests and benchmarks, util-linux for unshare/setpriv in fallback tests,
-# procps for the ps oracle, libsqlite3-dev for the monitoring history, libcurl for alert webhooks.
+# procps for the ps oracle, libsqlite3-dev for the monitoring history, libcurl for alert webhooks,
+# systemd-container (systemd-nspawn, and systemd itself) for the systemd lab the service tests boot,
+# python3 (Debian's, in /usr: the lab shares only /usr) for the lab's port-conflict servers,
+# dnsmasq-base (a daemon binary with a real syntax checker and no service of its own to start) for
+# the configuration check against real systemd.
 APT_PACKAGES := libbpf-dev libelf-dev zlib1g-dev clang bpftool libbpf-tools util-linux procps \
-	libsqlite3-dev libcurl4-openssl-dev
+	libsqlite3-dev libcurl4-openssl-dev systemd-container python3 dnsmasq-base
 
 SWIFT ?= swift
 SWIFT_FORMAT ?= swift-format

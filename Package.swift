@@ -1,7 +1,8 @@
 // swift-tools-version: 6.0
 // aiops: why a process died, why a service restarts, what a process is doing — from kernel truth.
 //
-// Dependency direction: aiops → AiopsCLI → {AiopsRender, AiopsAnalyze, AiopsTrace, AiopsProc} → AiopsCore.
+// Dependency direction: aiops → AiopsCLI → {AiopsRender, AiopsAnalyze, AiopsTrace, AiopsProc, AiopsSystemd,
+// AiopsKernelLog} → AiopsCore.
 // Only AiopsTrace touches libbpf (through CAiopsBPF); everything else builds and tests without
 // privileges. The BPF object is compiled by `make bpf` and embedded into CAiopsBPF.
 import PackageDescription
@@ -38,11 +39,19 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         // The monitoring daemon's history: embedded SQLite, bounded by age and size, self-healing.
         .target(name: "AiopsStore", dependencies: ["AiopsCore", "CSQLite"], exclude: ["README.md"]),
+        // systemd and its journal: is PID 1 systemd, `systemctl show`, `journalctl -o json` streamed
+        // and decoded into service events (argv only, never a shell).
+        .target(name: "AiopsSystemd", dependencies: ["AiopsCore"]),
+        // The kernel log (/dev/kmsg): OOM kills for the restart analysis.
+        .target(name: "AiopsKernelLog", dependencies: ["AiopsCore"]),
         // Terminal tables and JSON lines, safe for untrusted bytes.
         .target(name: "AiopsRender", dependencies: ["AiopsCore"]),
         // Alerts to operators: deduplicated, rate-limited, printed, appended to a file, POSTed to a
         // webhook, handed to a command — the slow sinks on threads of their own.
         .target(name: "AiopsAlert", dependencies: ["AiopsCore", "AiopsRender", "CAiopsCurl", "CAiopsLinux"]),
+        // Why a systemd service will not start: its journal, port owners, configuration checkers,
+        // dependencies, executable and path access for its user, and ranked solutions.
+        .target(name: "AiopsDiagnose", dependencies: ["AiopsCore", "AiopsProc", "AiopsSystemd"]),
         // Pure analyzers over AiopsCore values (leak detection): time comes with the data.
         .target(name: "AiopsAnalyze", dependencies: ["AiopsCore"]),
         // The monitor's judgement: critical processes, exits, restarts, anomalies, zombies, fork
@@ -53,8 +62,7 @@ let package = Package(
             name: "AiopsCLI",
             dependencies: [
                 "AiopsCore", "AiopsProc", "AiopsTrace", "AiopsRender", "AiopsAnalyze", "AiopsMonitor",
-                "AiopsAlert",
-                "AiopsStore",
+                "AiopsAlert", "AiopsStore", "AiopsSystemd", "AiopsDiagnose", "AiopsKernelLog",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -78,5 +86,13 @@ let package = Package(
         .testTarget(name: "AiopsStoreTests", dependencies: ["AiopsStore", "AiopsTestSupport"]),
         .testTarget(name: "AiopsAlertTests", dependencies: ["AiopsAlert", "AiopsTestSupport"]),
         .testTarget(name: "AiopsAnalyzeTests", dependencies: ["AiopsAnalyze", "AiopsCore"]),
+        .testTarget(
+            name: "AiopsDiagnoseTests",
+            dependencies: ["AiopsDiagnose", "AiopsSystemd", "AiopsProc", "AiopsTestSupport"]),
+        .testTarget(name: "AiopsKernelLogTests", dependencies: ["AiopsKernelLog", "AiopsCore"]),
+        // Against a real systemd booted in a container (tools/systemd-lab): needs root.
+        .testTarget(
+            name: "AiopsSystemdTests", dependencies: ["AiopsSystemd", "AiopsCore", "AiopsTestSupport"],
+            exclude: ["Fixtures"]),
     ]
 )

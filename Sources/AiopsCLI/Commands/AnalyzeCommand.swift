@@ -1,12 +1,12 @@
 import ArgumentParser
 
-/// `aiops analyze`: analyses of one target (a process today; services, crashes, restarts and
-/// trees are tracked as open issues).
+/// `aiops analyze`: analyses of one target (a process, a systemd service and its restarts;
+/// crashes and trees are tracked as open issues).
 struct AnalyzeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "analyze",
-        abstract: "Analyze a process: its resources, limits and trends.",
-        subcommands: [AnalyzeProcessCommand.self])
+        abstract: "Analyze a process or a systemd service: resources, state, restarts.",
+        subcommands: [AnalyzeProcessCommand.self, AnalyzeServiceCommand.self, AnalyzeRestartsCommand.self])
 }
 
 /// `aiops analyze process --pid PID --resources`.

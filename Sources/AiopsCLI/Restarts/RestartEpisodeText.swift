@@ -1,0 +1,96 @@
+import AiopsAnalyze
+import AiopsCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Words for restart episodes.
+enum RestartEpisodeText {
+    /// "Crash (SIGSEGV, core dumped)", "Manual restart", "Exit code 203 (EXEC)".
+    static func title(_ episode: RestartEpisode) -> String {
+        let cause = self.cause(episode.cause)
+        return episode.startLimitHit ? "Start limit hit after: \(cause)" : cause
+    }
+
+    static func cause(_ cause: RestartEpisode.Cause) -> String {
+        switch cause {
+        case .crash(let signal, let core):
+            return "Crash (\(SignalName.of(signal))\(core ? ", core dumped" : ""))"
+        case .exitCode(let status, _):
+            return "Exit code \(status)" + (ExitCodeMeaning.of(status).map { " (\($0))" } ?? "")
+        case .oomKill(.systemd): return "OOM kill (systemd)"
+        case .oomKill(.kernel(let kill)):
+            return kill.isCgroupLimit ? "OOM kill (memory cgroup limit)" : "OOM kill (system out of memory)"
+        case .watchdog: return "Watchdog timeout"
+        case .timeout: return "Timeout"
+        case .manualRestart: return "Manual restart"
+        case .manualStop: return "Manual stop"
+        case .dependencyFailed: return "Dependency failed"
+        case .cleanExit: return "Exited cleanly"
+        case .other(let result): return "Failed (\(result))"
+        }
+    }
+
+    /// The detail lines under an episode.
+    static func details(_ episode: RestartEpisode, unit: String) -> [String] {
+        var lines: [String] = []
+        switch episode.cause {
+        case .crash(let signal, _):
+            lines.append(
+                "Cause: killed by \(SignalName.of(signal))" + (signalMeaning(signal).map { " (\($0))" } ?? "")
+            )
+        case .exitCode(_, let number):
+            if let exit = episode.exit { lines.append("Cause: main process " + ServiceEventText.exit(exit)) }
+            if let number {
+                lines.append("Spawn error: errno \(number) (\(String(cString: strerror(number))))")
+            }
+        case .oomKill(.kernel(let kill)):
+            var text = "Kernel: killed \(kill.command) (host pid \(kill.pid)) in \(kill.taskCgroup)"
+            if let rss = kill.anonymousResidentKB { text += ", anon RSS \(QuantityText.bytes(rss &* 1024))" }
+            lines.append(text)
+        case .oomKill(.systemd): lines.append("Cause: systemd reported the OOM killer acted in the unit")
+        case .manualRestart:
+            lines.append("Cause: systemctl restart \(unit) (the journal does not record who)")
+        case .manualStop:
+            lines.append("Cause: systemctl stop \(unit)" + (episode.restarted ? ", started again later" : ""))
+        case .dependencyFailed: lines.append("Cause: a unit it Requires= failed to start")
+        case .cleanExit: lines.append("Cause: main process exited 0; Restart=always started it again")
+        case .watchdog, .timeout, .other:
+            if let result = episode.result { lines.append("Result: \(result)") }
+        }
+        if episode.automatic {
+            lines.append(
+                "Restart: automatic" + (episode.restartCounter.map { " (systemd's counter at \($0))" } ?? ""))
+        } else if episode.restarted, episode.cause != .manualRestart, episode.cause != .manualStop {
+            lines.append(
+                "Restart: not by systemd; started again by a start request (an operator or another unit)")
+        }
+        if let uptime = episode.uptimeSeconds {
+            lines.append("Had run for: \(DurationText.format(seconds: uptime))")
+        }
+        if let recovery = episode.recoverySeconds {
+            lines.append("Recovery time: \(DurationText.format(seconds: recovery))")
+        } else if episode.startLimitHit {
+            lines.append("Not restarted: the start limit was hit; the service stayed down")
+        } else {
+            lines.append("Not started again (yet)")
+        }
+        if let executable = episode.coreDumpExecutable {
+            lines.append("Core dump: recorded by systemd-coredump for \(executable.terminalSafe)")
+        }
+        return lines
+    }
+
+    static func signalMeaning(_ signal: Int32) -> String? {
+        switch signal {
+        case 6: return "abort: an assertion or abort()"
+        case 7: return "bus error"
+        case 8: return "arithmetic error"
+        case 9: return "killed; an OOM kill on cgroup v1 looks the same"
+        case 4: return "illegal instruction"
+        case 11: return "segmentation fault"
+        default: return nil
+        }
+    }
+}

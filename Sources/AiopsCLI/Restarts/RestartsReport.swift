@@ -1,0 +1,44 @@
+import AiopsAnalyze
+import AiopsCore
+import AiopsSystemd
+
+/// Everything `aiops analyze restarts` found; the panel and the JSON are two views of it.
+struct RestartsReport {
+    struct Current {
+        var active: String
+        var sub: String
+        var mainPID: Int32?
+        var activeSince: Int64?
+        var loaded: Bool
+    }
+
+    enum KernelLog {
+        case read(oomKills: Int, lostRecords: Int)
+        case unavailable(String)
+    }
+
+    struct Advice {
+        var text: String
+        var command: String?
+    }
+
+    var unit: String
+    var now: Int64
+    var since: Int64
+    var current: Current
+    var episodes: [RestartEpisode]
+    var statistics: RestartStatistics
+    var kernelLog: KernelLog
+    var memoryMax: UnitProperties.Quantity
+    /// systemd's own counter, shown only to say why it is not used.
+    var systemdRestartCounter: Int64?
+    var journalEntries: Int
+    var advice: [Advice]
+
+    var periodSeconds: Double { Double(now - since) / 1e6 }
+
+    var uptimeSeconds: Double? {
+        guard current.active == "active", let since = current.activeSince else { return nil }
+        return Double(max(now - since, 0)) / 1e6
+    }
+}

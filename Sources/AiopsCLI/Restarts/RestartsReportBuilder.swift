@@ -1,0 +1,71 @@
+import AiopsAnalyze
+import AiopsCore
+import AiopsKernelLog
+import AiopsSystemd
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Gathers `analyze restarts`' facts: the journal for the period, the kernel's OOM kills, the
+/// unit's current state; then rebuilds the history (AiopsAnalyze.RestartHistory).
+///
+/// The seam for the monitoring daemon's history (AiopsStore): its exits and restarts can be
+/// turned into more `ServiceEvent`s and `KernelOOMKill`s and merged into the inputs below —
+/// RestartHistory does not care where they came from.
+enum RestartsReportBuilder {
+    static func build(_ options: RestartsOptions) throws(AiopsError) -> RestartsReport {
+        let target = try ServiceTarget.resolve(unit: options.unit, allowUnknown: true)
+        let properties = target.properties
+        let now = UnixTimeText.now()
+        let since = max(now - options.periodMicroseconds, 0)
+
+        let journal = try RestartsJournal.read(unit: options.unit, sinceSeconds: since / 1_000_000)
+        let events = journal.events.filter { $0.time >= since }
+        if !properties.isLoaded && events.isEmpty {
+            throw AiopsError(
+                .noSuchTarget, "systemd has no unit \(options.unit), and the journal has nothing about it",
+                hint: "list units with: systemctl list-units --all --type=service")
+        }
+
+        let kernel = KernelLogReader().oomKills(since: since)
+        var kills: [KernelOOMKill] = []
+        let kernelLog: RestartsReport.KernelLog
+        switch kernel {
+        case .read(let found, _, let lost):
+            kills = found
+            kernelLog = .read(oomKills: found.count, lostRecords: lost)
+        case .unavailable(let reason):
+            kernelLog = .unavailable(reason)
+        }
+
+        let controlGroup = properties.controlGroup ?? "/system.slice/\(options.unit)"
+        let history = RestartHistory(
+            events: events,
+            context: .init(controlGroup: controlGroup, kernelOOMKills: kills, logTails: journal.logTails))
+        let episodes = history.episodes.filter { $0.time >= since }
+        let statistics = RestartStatistics(
+            episodes: episodes, periodSeconds: Double(now - since) / 1e6, hourOf: localHour)
+
+        var report = RestartsReport(
+            unit: options.unit, now: now, since: since,
+            current: .init(
+                active: properties.activeState ?? "unknown", sub: properties.subState ?? "unknown",
+                mainPID: properties.mainPID, activeSince: properties.timestamp("ActiveEnterTimestamp"),
+                loaded: properties.isLoaded),
+            episodes: episodes, statistics: statistics, kernelLog: kernelLog,
+            memoryMax: properties.quantity("MemoryMax"),
+            systemdRestartCounter: properties.integer("NRestarts"),
+            journalEntries: journal.entries, advice: [])
+        report.advice = RestartAdvice.advise(report)
+        return report
+    }
+
+    /// The local hour (0–23) of a Unix µs time.
+    static func localHour(_ microseconds: Int64) -> Int {
+        var time = time_t(microseconds / 1_000_000)
+        var parts = tm()
+        localtime_r(&time, &parts)
+        return Int(parts.tm_hour)
+    }
+}

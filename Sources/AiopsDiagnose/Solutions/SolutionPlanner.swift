@@ -1,0 +1,256 @@
+/// Solutions ranked by what the checks proved, most likely first, each with exact commands,
+/// and a one-line quick fix for the first.
+///
+/// The order follows what stopped the start: a failed dependency means the unit's own process
+/// never ran; a systemd step failure (203/EXEC, 200/CHDIR…) means it never got to exec; then a
+/// port held by someone else, then a configuration the daemon rejects, then permissions.
+public struct SolutionPlanner: Sendable {
+    public struct Facts: Sendable {
+        public var unit: String
+        public var checks: [CheckResult]
+        public var portConflicts: [PortConflict]
+        public var brokenDependencies: [String]
+        public var failingChecker: [String]?
+        public var checkerFile: String?
+        /// Executables that are missing (true) or present but not executable (false).
+        public var badExecutables: [(path: String, missing: Bool)]
+        /// Paths the service's user cannot use, with whether they are missing.
+        public var deniedPaths: [(path: String, missing: Bool)]
+        public var user: String?
+        public var exit: ExitRecord?
+
+        public init(
+            unit: String, checks: [CheckResult], portConflicts: [PortConflict], brokenDependencies: [String],
+            failingChecker: [String]?, checkerFile: String?, badExecutables: [(path: String, missing: Bool)],
+            deniedPaths: [(path: String, missing: Bool)], user: String?, exit: ExitRecord?
+        ) {
+            self.unit = unit
+            self.checks = checks
+            self.portConflicts = portConflicts
+            self.brokenDependencies = brokenDependencies
+            self.failingChecker = failingChecker
+            self.checkerFile = checkerFile
+            self.badExecutables = badExecutables
+            self.deniedPaths = deniedPaths
+            self.user = user
+            self.exit = exit
+        }
+
+        func failed(_ kind: CheckResult.Kind) -> Bool {
+            checks.contains { $0.kind == kind && $0.outcome == .failed }
+        }
+    }
+
+    public struct Plan: Sendable {
+        /// The most likely cause, in one sentence; nil when no check failed.
+        public var cause: String?
+        public var causeKind: CheckResult.Kind?
+        public var solutions: [Solution]
+        public var quickFix: String
+    }
+
+    public init() {}
+
+    public func plan(_ facts: Facts) -> Plan {
+        let unit = facts.unit
+        let start = "sudo systemctl start \(unit)"
+        var solutions: [Solution] = []
+        var cause: String?
+        var causeKind: CheckResult.Kind?
+        var quickFix: String?
+        func claim(_ kind: CheckResult.Kind, _ text: String, _ fix: String) {
+            if cause == nil {
+                cause = text
+                causeKind = kind
+                quickFix = fix
+            }
+        }
+
+        if facts.failed(.dependencies) {
+            let dependency = facts.brokenDependencies.first
+            let name = dependency ?? "the failed dependency"
+            claim(
+                .dependencies, "a dependency failed: \(name) — systemd never started \(unit)",
+                dependency.map { "aiops diagnose start-failure --name \($0)" }
+                    ?? "systemctl list-units --failed")
+            if let dependency {
+                solutions.append(
+                    Solution(
+                        title: "Fix the dependency \(dependency) first (starting \(unit) starts it again)",
+                        commands: [
+                            "aiops diagnose start-failure --name \(dependency)",
+                            "journalctl -u \(dependency) -n 50 --no-pager", start,
+                        ]))
+                solutions.append(
+                    Solution(
+                        title:
+                            "If \(unit) can run without it, make the dependency soft (Wants= instead of Requires=)",
+                        commands: [
+                            "sudo systemctl edit \(unit)   # [Unit] Wants=\(dependency), drop it from Requires=",
+                            "sudo systemctl daemon-reload", start,
+                        ]))
+            } else {
+                solutions.append(
+                    Solution(
+                        title: "Find the failed unit", commands: ["systemctl list-units --failed", start]))
+            }
+        }
+
+        for bad in facts.badExecutables {
+            let quoted = ShellWord.quote(bad.path)
+            if bad.missing {
+                claim(
+                    .executable, "the program \(bad.path) does not exist (ExecStart=)",
+                    "systemctl cat \(unit)   # then fix ExecStart= with: sudo systemctl edit --full \(unit)")
+                solutions.append(
+                    Solution(
+                        title: "Install the program, or point ExecStart= at where it really is",
+                        commands: [
+                            "ls -l \(quoted)", "command -v \(ShellWord.quote(lastComponent(bad.path)))",
+                            "sudo systemctl edit --full \(unit)   # fix the ExecStart= path",
+                            "sudo systemctl daemon-reload", start,
+                        ]))
+            } else {
+                claim(
+                    .executable, "\(bad.path) cannot be executed by the service's user",
+                    "sudo chmod 755 \(quoted) && \(start)")
+                solutions.append(
+                    Solution(
+                        title: "Make \(bad.path) executable", commands: ["sudo chmod 755 \(quoted)", start]))
+            }
+        }
+
+        for conflict in facts.portConflicts where !conflict.owners.isEmpty || conflict.reportedInUse {
+            let port = conflict.port
+            if let owner = conflict.owners.first {
+                let name = owner.process.stat.comm.terminalSafe
+                if let other = owner.unit, other.hasSuffix(".service"), other != unit {
+                    claim(
+                        .portConflict, "port \(port) is held by \(other) (PID \(owner.pid), \(name))",
+                        "sudo systemctl stop \(other) && \(start)")
+                    solutions.append(
+                        Solution(
+                            title: "Stop the conflicting service \(other), then start \(unit)",
+                            commands: ["sudo systemctl stop \(other)", start], recommended: true))
+                } else {
+                    claim(
+                        .portConflict,
+                        "port \(port) is held by PID \(owner.pid) (\(name))"
+                            + (owner.unit.map { " in \($0)" } ?? ""),
+                        "sudo kill \(owner.pid) && \(start)")
+                    solutions.append(
+                        Solution(
+                            title:
+                                "Stop the process holding port \(port) (PID \(owner.pid), \(name)), then start \(unit)",
+                            commands: [
+                                "ps -o pid,user,lstart,args -p \(owner.pid)", "sudo kill \(owner.pid)", start,
+                            ],
+                            recommended: true))
+                }
+                solutions.append(moveSolution(conflict, unit: unit))
+            } else if conflict.unattributedSockets > 0 {
+                claim(
+                    .portConflict, "port \(port) is in use by a process aiops cannot see",
+                    "sudo ss -ltnp 'sport = :\(port)'")
+                solutions.append(
+                    Solution(
+                        title: "Find who holds port \(port) (run as root to see every process)",
+                        commands: ["sudo ss -ltnup 'sport = :\(port)'", start], recommended: true))
+                solutions.append(moveSolution(conflict, unit: unit))
+            } else {
+                claim(
+                    .portConflict, "port \(port) was in use when \(unit) started; it is free now",
+                    "sudo systemctl reset-failed \(unit) && \(start)")
+                solutions.append(
+                    Solution(
+                        title: "Start again: whatever held port \(port) has gone",
+                        commands: ["sudo systemctl reset-failed \(unit)", start], recommended: true))
+            }
+        }
+
+        if facts.failed(.configuration), let checker = facts.failingChecker {
+            let command = ShellWord.join(checker)
+            claim(
+                .configuration, "the daemon's configuration has errors (\(command))",
+                "sudo \(command) && \(start)")
+            solutions.append(
+                Solution(
+                    title: "Fix the configuration error the checker reports",
+                    commands: [
+                        "sudo \(command)",
+                        "sudoedit \(ShellWord.quote(facts.checkerFile ?? "<the file named above>"))", start,
+                    ]))
+        } else if facts.failed(.configuration) && !facts.failed(.executable) {
+            // (verify also complains about a missing program: that has its own solution above)
+            let summary = facts.checks.first { $0.kind == .configuration }?.summary
+            claim(.configuration, summary ?? "the unit file has errors", "sudo systemctl edit --full \(unit)")
+            solutions.append(
+                Solution(
+                    title: "Fix the unit file",
+                    commands: [
+                        "systemd-analyze verify \(unit)", "sudo systemctl edit --full \(unit)",
+                        "sudo systemctl daemon-reload", start,
+                    ]))
+        }
+
+        for denied in facts.deniedPaths {
+            let quoted = ShellWord.quote(denied.path)
+            let owner = facts.user.map(ShellWord.quote) ?? "root"
+            if denied.missing {
+                claim(
+                    .permissions, "\(denied.path) does not exist",
+                    "sudo install -d -o \(owner) \(quoted) && \(start)")
+                solutions.append(
+                    Solution(
+                        title: "Create \(denied.path) for the service's user",
+                        commands: ["sudo install -d -o \(owner) \(quoted)", start]))
+            } else {
+                claim(
+                    .permissions, "the service's user cannot use \(denied.path)",
+                    "sudo chown \(owner) \(quoted) && \(start)")
+                solutions.append(
+                    Solution(
+                        title: "Give the service's user (\(facts.user ?? "root")) access to \(denied.path)",
+                        commands: ["ls -ld \(quoted)", "sudo chown \(owner) \(quoted)", start]))
+            }
+        }
+
+        if solutions.isEmpty {
+            let status = facts.exit.map { " (status \($0.statusText))" } ?? ""
+            solutions.append(
+                Solution(
+                    title: "No check found the cause\(status): read the service's own messages",
+                    commands: [
+                        "journalctl -u \(unit) -n 100 --no-pager", "systemctl cat \(unit)",
+                        "sudo systemctl reset-failed \(unit)", start,
+                    ]))
+        }
+        if !solutions.contains(where: \.recommended) { solutions[0].recommended = true }
+        return Plan(
+            cause: cause, causeKind: causeKind, solutions: solutions,
+            quickFix: quickFix ?? "journalctl -u \(unit) -n 100 --no-pager")
+    }
+
+    private func moveSolution(_ conflict: PortConflict, unit: String) -> Solution {
+        let source = conflict.sources.first { $0.hasPrefix("/") }
+        if let source, let colon = source.firstIndex(of: ":") {
+            let file = String(source[..<colon])
+            return Solution(
+                title: "Move \(unit) to another port",
+                commands: [
+                    "sudoedit \(ShellWord.quote(file))   # \(source[source.index(after: colon)...].drop { $0 == " " }) → a free port",
+                    "sudo systemctl start \(unit)",
+                ])
+        }
+        return Solution(
+            title: "Move \(unit) to another port",
+            commands: [
+                "sudo systemctl edit --full \(unit)   # change port \(conflict.port) in ExecStart=",
+                "sudo systemctl daemon-reload", "sudo systemctl start \(unit)",
+            ])
+    }
+
+    private func lastComponent(_ path: String) -> String {
+        String(path.split(separator: "/").last ?? Substring(path))
+    }
+}

@@ -1,0 +1,83 @@
+import AiopsCore
+
+/// Reads a unit's journal through `journalctl -o json`, streaming: each entry is handed over as
+/// it is parsed and nothing is kept, so a week of a chatty service reads in constant memory.
+public struct JournalReader: Sendable {
+    public struct Query: Sendable {
+        /// A validated, full unit name.
+        public var unit: String
+        /// Only entries from this Unix time (seconds) on.
+        public var sinceSeconds: Int64?
+        /// Only the last N entries (journalctl -n).
+        public var lastEntries: Int?
+
+        public init(unit: String, sinceSeconds: Int64? = nil, lastEntries: Int? = nil) {
+            self.unit = unit
+            self.sinceSeconds = sinceSeconds
+            self.lastEntries = lastEntries
+        }
+    }
+
+    public struct Statistics: Sendable, Equatable {
+        public var entries = 0
+        /// Lines that were not a journal entry (never expected from journalctl; counted, not fatal).
+        public var malformed = 0
+
+        public init() {}
+    }
+
+    public var journalctl: String
+    /// Read journal files from this directory (journalctl -D) instead of the system journal.
+    public var directory: String?
+    public var runner: ProgramRunner
+
+    public init(
+        journalctl: String = "journalctl", directory: String? = nil,
+        runner: ProgramRunner = ProgramRunner(timeoutSeconds: 300)
+    ) {
+        self.journalctl = journalctl
+        self.directory = directory
+        self.runner = runner
+    }
+
+    /// journalctl's arguments. Three matches ORed: the service's own entries (`_SYSTEMD_UNIT`),
+    /// what systemd says about it (`UNIT`: spawn failures often lack `_SYSTEMD_UNIT`), and its
+    /// core dumps. Each is one argv element; the unit name was validated by the caller.
+    public func arguments(_ query: Query) -> [String] {
+        var arguments = [journalctl, "--no-pager", "-o", "json"]
+        if let directory { arguments += ["-D", directory] }
+        if let since = query.sinceSeconds { arguments.append("--since=@\(since)") }
+        if let last = query.lastEntries { arguments.append("--lines=\(last)") }
+        arguments += [
+            "_SYSTEMD_UNIT=\(query.unit)", "+", "UNIT=\(query.unit)", "+", "COREDUMP_UNIT=\(query.unit)",
+        ]
+        return arguments
+    }
+
+    /// Streams the entries of `query`, oldest first.
+    @discardableResult
+    public func read(_ query: Query, entry: (JournalEntry) -> Void) throws(AiopsError) -> Statistics {
+        var statistics = Statistics()
+        let outcome: ProgramRunner.Outcome
+        do {
+            outcome = try runner.run(arguments(query)) { line in
+                guard !line.isEmpty else { return }
+                if let parsed = JournalJSON.parse(line) {
+                    statistics.entries += 1
+                    entry(parsed)
+                } else {
+                    statistics.malformed += 1
+                }
+            }
+        } catch {
+            throw AiopsError(.unavailable, "cannot run journalctl: \(error)")
+        }
+        if outcome.timedOut {
+            throw AiopsError(.failure, "journalctl did not finish within \(Int(runner.timeoutSeconds)) s")
+        }
+        guard outcome.status == 0 else {
+            throw AiopsError(.failure, "journalctl failed (status \(outcome.status)): \(outcome.errorText)")
+        }
+        return statistics
+    }
+}

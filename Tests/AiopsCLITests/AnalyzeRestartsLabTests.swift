@@ -1,0 +1,180 @@
+import AiopsTestSupport
+import Foundation
+import Testing
+
+/// `aiops analyze restarts` against a real systemd: the scenarios happen for real in the lab,
+/// and every count, cause and recovery time is checked against the journal systemd wrote (AC4).
+@Suite("analyze restarts against real systemd")
+struct AnalyzeRestartsLabTests {
+    static let started = "39f53479d3a045ac8e11786248231fbf"
+    static let exited = "98e322203f7a4ed290d09fe03c09fe15"
+    static let stopping = "de5b426a63be47a7b6ac3eaac82e2f6f"
+
+    static func restarts(_ lab: SystemdLab, _ unit: String) throws -> [String: Any] {
+        let result = try lab.aiops(["analyze", "restarts", "--service", unit, "--period", "1h", "--json"])
+        #expect(result.status == 0, "\(result.standardError)")
+        return try AnalyzeServiceLabTests.object(result)
+    }
+
+    /// The journal's times (Unix µs) of the unit's entries with this MESSAGE_ID.
+    static func times(_ lab: SystemdLab, _ unit: String, _ messageID: String) throws -> [Int64] {
+        try lab.journal(["UNIT=\(unit)", "MESSAGE_ID=\(messageID)"]).compactMap {
+            ($0["__REALTIME_TIMESTAMP"] as? String).flatMap { Int64($0) }
+        }
+    }
+
+    static func microseconds(_ value: Any?) -> Int64? {
+        (value as? String).flatMap(AnalyzeServiceLabTests.microseconds(rfc3339:))
+    }
+
+    @Test(
+        "a SIGSEGV crash loop (Restart=always): every restart listed as a crash, times and MTTR from the journal"
+    )
+    func crashLoop() throws {
+        try SystemdLab.with { lab in
+            let unit = "aiops-lab-crashloop.service"
+            try lab.installProjectUnits(unit)
+            #expect(try lab.systemctl("start", unit).status == 0)
+            let looped = try lab.waitUntil(timeout: 60) {
+                (Int(try lab.property(unit, "NRestarts")) ?? 0) >= 3
+            }
+            #expect(looped)
+            #expect(try lab.systemctl("stop", unit).status == 0)
+
+            let json = try Self.restarts(lab, unit)
+            let starts = try Self.times(lab, unit, Self.started)
+            let exits = try Self.times(lab, unit, Self.exited)
+            let statistics = try #require(json["statistics"] as? [String: Any])
+            #expect(
+                statistics["restarts"] as? Int == starts.count - 1, "each start after the first is a restart")
+            let episodes = try #require(json["episodes"] as? [[String: Any]])
+            // Every crash is an episode; the stop either caught the last run alive (one more
+            // episode, a manual stop) or waiting for its restart (that crash is not restarted).
+            let last = try #require(episodes.last)
+            #expect(last["recovered_at"] is NSNull)
+            if episodes.count == exits.count + 1 {
+                #expect(last["category"] as? String == "manual_stop")
+            } else {
+                #expect(episodes.count == exits.count)
+                #expect(last["category"] as? String == "crash")
+            }
+            let restarted = episodes.filter { !($0["recovered_at"] is NSNull) }
+            #expect(restarted.count == starts.count - 1)
+            for (index, episode) in restarted.enumerated() {
+                #expect(episode["category"] as? String == "crash")
+                #expect(episode["signal_name"] as? String == "SIGSEGV")
+                #expect(episode["core_dumped"] as? Bool == true)  // the lab runs with RLIMIT_CORE=infinity
+                #expect(episode["automatic"] as? Bool == true)
+                #expect(Self.microseconds(episode["time"]) == exits[index])
+                #expect(Self.microseconds(episode["recovered_at"]) == starts[index + 1])
+            }
+            let recoveries = zip(exits, starts.dropFirst()).map { Double($1 - $0) / 1e6 }
+            let mttr = try #require(statistics["mttr_s"] as? Double)
+            #expect(abs(mttr - recoveries.reduce(0, +) / Double(recoveries.count)) < 0.001)
+            #expect(mttr > 0.9 && mttr < 30, "RestartSec=1 plus the time systemd took")
+            let causes = try #require(statistics["causes"] as? [[String: Any]])
+            #expect(causes.first?["category"] as? String == "crash")
+
+            let table = try lab.aiops(["analyze", "restarts", "--service", unit, "--period", "1h"])
+            #expect(table.status == 0)
+            #expect(table.standardOutput.contains("Crash (SIGSEGV, core dumped)"))
+            #expect(table.standardOutput.contains("Restarts      \(starts.count - 1)"))
+        }
+    }
+
+    @Test("manual systemctl restarts are classified manual, with the recovery from Stopping to Started")
+    func manualRestarts() throws {
+        try SystemdLab.with { lab in
+            let unit = "aiops-lab-steady.service"
+            try lab.installProjectUnits(unit)
+            #expect(try lab.systemctl("start", unit).status == 0)
+            #expect(try lab.systemctl("restart", unit).status == 0)
+            #expect(try lab.systemctl("restart", unit).status == 0)
+
+            let json = try Self.restarts(lab, unit)
+            let episodes = try #require(json["episodes"] as? [[String: Any]])
+            #expect(episodes.count == 2)
+            let stops = try Self.times(lab, unit, Self.stopping)
+            let starts = try Self.times(lab, unit, Self.started)
+            for (index, episode) in episodes.enumerated() {
+                #expect(episode["category"] as? String == "manual_restart")
+                #expect(episode["automatic"] as? Bool == false)
+                #expect(Self.microseconds(episode["time"]) == stops[index])
+                #expect(Self.microseconds(episode["recovered_at"]) == starts[index + 1])
+            }
+            #expect((json["statistics"] as? [String: Any])?["restarts"] as? Int == 2)
+            #expect((json["current"] as? [String: Any])?["active_state"] as? String == "active")
+        }
+    }
+
+    @Test("a start limit hit: the refused restart is classified, the crashes before it counted as restarts")
+    func startLimit() throws {
+        try SystemdLab.with { lab in
+            let unit = "aiops-lab-startlimit.service"
+            try lab.installProjectUnits(unit)
+            _ = try lab.systemctl("start", unit)
+            let gaveUp = try lab.waitUntil(timeout: 60) { try lab.property(unit, "ActiveState") == "failed" }
+            #expect(gaveUp)
+            let json = try Self.restarts(lab, unit)
+            let starts = try Self.times(lab, unit, Self.started)
+            let episodes = try #require(json["episodes"] as? [[String: Any]])
+            let last = try #require(episodes.last)
+            #expect(last["category"] as? String == "start_limit_hit")
+            #expect(last["cause"] as? String == "crash")
+            #expect(last["start_limit_hit"] as? Bool == true)
+            #expect(last["recovered_at"] is NSNull)
+            #expect(episodes.dropLast().allSatisfy { $0["category"] as? String == "crash" })
+            #expect((json["statistics"] as? [String: Any])?["restarts"] as? Int == starts.count - 1)
+            let advice = (json["advice"] as? [[String: Any]] ?? []).compactMap { $0["command"] as? String }
+            #expect(advice.contains("systemctl reset-failed \(unit) && systemctl start \(unit)"))
+        }
+    }
+
+    @Test("a missing executable is an exit-code failure 203/EXEC; a failed dependency is classified")
+    func exitCodeAndDependency() throws {
+        try SystemdLab.with { lab in
+            try lab.installProjectUnits(
+                "aiops-lab-missing-exec.service", "aiops-lab-broken-dependency.service",
+                "aiops-lab-needs-broken.service")
+            _ = try lab.systemctl("start", "aiops-lab-missing-exec.service")
+            #expect(try lab.systemctl("start", "aiops-lab-needs-broken.service").status != 0)
+            let failed = try lab.waitUntil(timeout: 30) {
+                try lab.property("aiops-lab-missing-exec.service", "ActiveState") == "failed"
+            }
+            #expect(failed)
+
+            let missing = try Self.restarts(lab, "aiops-lab-missing-exec")
+            let episode = try #require((missing["episodes"] as? [[String: Any]])?.first)
+            #expect(episode["category"] as? String == "exit_code")
+            #expect(episode["exit_status"] as? Int == 203)
+            #expect(
+                (episode["exit"] as? [String: Any])?["meaning"] as? String == "systemd: failed at step EXEC")
+            #expect(episode["errno"] as? Int == 2)
+
+            let dependency = try Self.restarts(lab, "aiops-lab-needs-broken")
+            let categories = (dependency["episodes"] as? [[String: Any]] ?? []).map {
+                $0["category"] as? String
+            }
+            #expect(categories == ["dependency"])
+        }
+    }
+
+    @Test("bad input: a malformed name or period exits 2; an unknown unit 66; this host (no systemd) 69")
+    func badInput() throws {
+        for arguments in [
+            ["--service", "$(id)"], ["--service", "x", "--period", "0"],
+            ["--service", "x", "--period", "7x"],
+            ["--service", "-h"],
+        ] {
+            let result = try runCommand(BuildProducts.aiops, ["analyze", "restarts"] + arguments)
+            #expect(result.status == 2, "\(arguments): \(result.standardError)")
+        }
+        let host = try runCommand(BuildProducts.aiops, ["analyze", "restarts", "--service", "nginx"])
+        #expect(host.status == 69)
+        #expect(host.standardError.contains("does not run systemd as init"))
+        try SystemdLab.with { lab in
+            let unknown = try lab.aiops(["analyze", "restarts", "--service", "aiops-no-such-unit"])
+            #expect(unknown.status == 66)
+        }
+    }
+}

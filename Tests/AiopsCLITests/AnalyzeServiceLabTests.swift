@@ -1,0 +1,182 @@
+import AiopsTestSupport
+import Foundation
+import Testing
+
+/// `aiops analyze service` against a real systemd (the lab): every fact is checked against what
+/// systemd itself says through `systemctl show` and its journal (AC2).
+@Suite("analyze service against real systemd")
+struct AnalyzeServiceLabTests {
+    static func object(_ result: CommandResult) throws -> [String: Any] {
+        let data = Data(result.standardOutput.utf8)
+        return try #require(
+            try JSONSerialization.jsonObject(with: data) as? [String: Any],
+            "not one JSON object: \(result.standardOutput) \(result.standardError)")
+    }
+
+    /// RFC 3339 with microseconds → Unix microseconds, via systemd's own us+utc rendering.
+    static func microseconds(rfc3339 text: String) -> Int64? {
+        let parts = text.dropLast().split(separator: "T")
+        guard parts.count == 2 else { return nil }
+        return systemdMicroseconds("x \(parts[0]) \(parts[1]) UTC")
+    }
+
+    static func systemdMicroseconds(_ text: String) -> Int64? {
+        let fields = text.split(separator: " ")
+        guard fields.count == 4 else { return nil }
+        var parts = tm()
+        let date = fields[1].split(separator: "-").compactMap { Int32($0) }
+        let clock = fields[2].split(separator: ":")
+        guard date.count == 3, clock.count == 3 else { return nil }
+        parts.tm_year = date[0] - 1900
+        parts.tm_mon = date[1] - 1
+        parts.tm_mday = date[2]
+        parts.tm_hour = Int32(clock[0]) ?? 0
+        parts.tm_min = Int32(clock[1]) ?? 0
+        let seconds = clock[2].split(separator: ".")
+        parts.tm_sec = Int32(seconds[0]) ?? 0
+        let fraction =
+            seconds.count > 1 ? Int64(seconds[1].padding(toLength: 6, withPad: "0", startingAt: 0)) ?? 0 : 0
+        return Int64(timegm(&parts)) * 1_000_000 + fraction
+    }
+
+    @Test(
+        "a running service after a manual restart: state, main PID, start times and events agree with systemd"
+    )
+    func runningService() throws {
+        try SystemdLab.with { lab in
+            let unit = "aiops-lab-steady.service"
+            try lab.installProjectUnits(unit)
+            #expect(try lab.systemctl("start", unit).status == 0)
+            #expect(try lab.systemctl("restart", unit).status == 0)
+            // The child of the shell must be there too before the cgroup is read.
+            let both = try lab.waitUntil(timeout: 30) {
+                try lab.run(["cat", "/sys/fs/cgroup/systemd/system.slice/\(unit)/cgroup.procs"])
+                    .outputLines.count == 2
+            }
+            #expect(both)
+
+            let result = try lab.aiops(["analyze", "service", "--name", "aiops-lab-steady", "--json"])
+            #expect(result.status == 0, "\(result.standardError)")
+            let json = try Self.object(result)
+            #expect(json["schema"] as? String == "aiops.analyze.service/1")
+            #expect(json["unit"] as? String == unit)
+            #expect(json["active_state"] as? String == (try lab.property(unit, "ActiveState")))
+            #expect(json["sub_state"] as? String == (try lab.property(unit, "SubState")))
+            let main = try #require(json["main_process"] as? [String: Any])
+            #expect("\(main["pid"] ?? "")" == (try lab.property(unit, "MainPID")))
+            #expect(main["argv"] as? [String] == ["sleep", "86401"])
+
+            // Start times: systemd's own microseconds, so the difference is exactly zero (AC2: < 1 s).
+            let mainStart = try #require(
+                Self.systemdMicroseconds(try lab.property(unit, "ExecMainStartTimestamp")))
+            let activeSince = try #require(
+                Self.systemdMicroseconds(try lab.property(unit, "ActiveEnterTimestamp")))
+            #expect(Self.microseconds(rfc3339: main["started_at"] as? String ?? "") == mainStart)
+            #expect(Self.microseconds(rfc3339: json["active_since"] as? String ?? "") == activeSince)
+            let uptime = try #require(json["uptime_s"] as? Double)
+            #expect(uptime >= 0 && uptime < 120)
+
+            // Every process of the cgroup, as the kernel lists it.
+            let members = try lab.run(["cat", "/sys/fs/cgroup/systemd/system.slice/\(unit)/cgroup.procs"])
+                .outputLines.compactMap { Int($0) }.sorted()
+            let processes = try #require(json["processes"] as? [[String: Any]])
+            #expect(processes.compactMap { $0["pid"] as? Int }.sorted() == members)
+
+            let memory = try #require(json["memory"] as? [String: Any])
+            #expect(memory["max_bytes"] as? Int == 256 * 1024 * 1024)
+            let tasks = try #require(json["tasks"] as? [String: Any])
+            #expect(tasks["max"] as? Int == 64)
+            let policy = try #require(json["restart_policy"] as? [String: Any])
+            #expect(policy["restart"] as? String == "on-failure")
+            #expect(policy["restart_delay_s"] as? Double == 2)
+            #expect(json["unit_file"] as? String == "/etc/systemd/system/\(unit)")
+
+            // The events are the journal's, at the journal's times.
+            let events = try #require(json["events"] as? [[String: Any]])
+            #expect(
+                events.map { $0["kind"] as? String ?? "" } == [
+                    "started", "stopping", "deactivated", "stopped", "started",
+                ])
+            let oracle = try lab.journal(["UNIT=\(unit)"]).compactMap {
+                ($0["__REALTIME_TIMESTAMP"] as? String).flatMap { Int64($0) }
+            }
+            let times = events.compactMap { Self.microseconds(rfc3339: $0["time"] as? String ?? "") }
+            #expect(times == oracle)
+            let last = try #require(events.last)
+            #expect(last["invocation_id"] as? String == (try lab.property(unit, "InvocationID")))
+        }
+    }
+
+    @Test("a failed service: state, result, the 203/EXEC exit and the spawn failure")
+    func failedService() throws {
+        try SystemdLab.with { lab in
+            let unit = "aiops-lab-missing-exec.service"
+            try lab.installProjectUnits(unit)
+            _ = try lab.systemctl("start", unit)
+            let failed = try lab.waitUntil(timeout: 30) { try lab.property(unit, "ActiveState") == "failed" }
+            #expect(failed)
+            let json = try Self.object(try lab.aiops(["analyze", "service", "--name", unit, "--json"]))
+            #expect(json["active_state"] as? String == "failed")
+            #expect(json["result"] as? String == "exit-code")
+            #expect(json["main_process"] is NSNull)
+            let exit = try #require(json["last_exit"] as? [String: Any])
+            #expect(exit["code"] as? String == "exited")
+            #expect(exit["status"] as? Int == 203)
+            #expect(exit["meaning"] as? String == "systemd: failed at step EXEC")
+            let kinds = (json["events"] as? [[String: Any]] ?? []).map { $0["kind"] as? String ?? "" }
+            #expect(kinds.contains("spawn_failed"))
+            #expect(kinds.suffix(2) == ["process_exited", "failed"])
+
+            let table = try lab.aiops(["analyze", "service", "--name", unit])
+            #expect(table.status == 0)
+            #expect(table.standardOutput.contains("failed (failed), result exit-code"))
+            #expect(table.standardOutput.contains("exited 203 (systemd: failed at step EXEC)"))
+        }
+    }
+
+    @Test("journal bytes are escaped: no raw escape sequence reaches the terminal, JSON stays valid")
+    func hostileJournal() throws {
+        try SystemdLab.with { lab in
+            let unit = "aiops-lab-hostile-output.service"
+            try lab.installProjectUnits(unit)
+            #expect(try lab.systemctl("start", unit).status == 0)
+            let logged = try lab.waitUntil(timeout: 30) {
+                try lab.journal(["_SYSTEMD_UNIT=\(unit)"]).contains { $0["MESSAGE"] is [Any] }
+            }
+            #expect(logged, "the hostile line is in the journal as bytes")
+            let table = try lab.aiops(["analyze", "service", "--name", unit])
+            #expect(table.status == 0)
+            #expect(!table.standardOutput.contains("\u{1b}"))
+            #expect(!table.standardOutput.contains("\u{07}"))
+            #expect(table.standardOutput.contains("\\e[31mred\\e[0m \\xff bell\\x07"))
+            let json = try Self.object(try lab.aiops(["analyze", "service", "--name", unit, "--json"]))
+            let tail = (json["journal_tail"] as? [[String: Any]] ?? []).compactMap {
+                $0["message"] as? String
+            }
+            #expect(tail.contains("\u{1b}[31mred\u{1b}[0m \u{FFFD} bell\u{07}"))
+        }
+    }
+
+    @Test("bad input inside a systemd machine: a malformed name exits 2, an unknown unit 66")
+    func badInput() throws {
+        try SystemdLab.with { lab in
+            let malformed = try lab.aiops(["analyze", "service", "--name", "nginx; rm -rf /"])
+            #expect(malformed.status == 2)
+            #expect(malformed.standardError.contains("cannot contain"))
+            let unknown = try lab.aiops(["analyze", "service", "--name", "aiops-no-such-unit"])
+            #expect(unknown.status == 66)
+            #expect(unknown.standardError.contains("no unit aiops-no-such-unit.service"))
+        }
+    }
+
+    @Test("on this host, whose PID 1 is not systemd, it says so and exits 69")
+    func notSystemdHost() throws {
+        #expect(
+            !FileManager.default.fileExists(atPath: "/run/systemd/system"),
+            "this test expects a host without systemd as PID 1, as the project's machines are")
+        let result = try runCommand(BuildProducts.aiops, ["analyze", "service", "--name", "nginx"])
+        #expect(result.status == 69)
+        #expect(result.standardError.contains("does not run systemd as init"))
+        #expect(result.standardOutput.isEmpty)
+    }
+}

@@ -1,0 +1,281 @@
+import AiopsTestSupport
+import Foundation
+import Testing
+
+/// `aiops diagnose start-failure` against a real systemd 252 (tools/systemd-lab): a port
+/// conflict, a missing executable, a failed dependency, each as systemd really reports it.
+/// Serialized: one container at a time, so booting labs never starves the timing-sensitive
+/// kernel tests that run beside them on a 2-core machine.
+@Suite("diagnose start-failure in a systemd lab", .serialized)
+struct DiagnoseStartFailureLabTests {
+    /// Runs the diagnosis inside the lab, as JSON; fails the test on a non-zero exit.
+    private func diagnose(_ lab: SystemdLab, _ unit: String) throws -> [String: Any] {
+        let result = try lab.aiops(["diagnose", "start-failure", "--name", unit, "--json"])
+        #expect(result.status == 0, "stderr: \(result.standardError)")
+        let object =
+            try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any]
+        return try #require(object, "one JSON object: \(result.standardOutput)")
+    }
+
+    private func check(_ report: [String: Any], _ kind: String) -> [String: Any]? {
+        (report["checks"] as? [[String: Any]])?.first { $0["kind"] as? String == kind }
+    }
+
+    /// Waits until systemd says the unit is `state`.
+    private func waitFor(_ lab: SystemdLab, _ unit: String, state: String) throws {
+        let reached = try lab.waitUntil(timeout: 60) { try lab.property(unit, "ActiveState") == state }
+        #expect(reached, "\(unit) did not become \(state)")
+    }
+
+    @Test("a port held by another service: its PID, command line and unit; stop it first")
+    func portConflict() throws {
+        try SystemdLab.with { lab in
+            for (name, description) in [("a", "holds port 8089"), ("b", "wants port 8089 too")] {
+                try lab.install(
+                    unit: "aiops-diag-web-\(name).service",
+                    contents: """
+                        [Unit]
+                        Description=aiops diagnose lab: \(description)
+                        [Service]
+                        ExecStart=/usr/bin/python3 -m http.server 8089
+                        """)
+            }
+            #expect(try lab.systemctl("start", "aiops-diag-web-a.service").status == 0)
+            let listening = try lab.waitUntil(timeout: 60) {
+                try lab.run([
+                    "python3", "-c", "import socket; socket.create_connection(('127.0.0.1', 8089), 1)",
+                ]).status == 0
+            }
+            try #require(listening, "the first server never listened")
+            #expect(try lab.systemctl("start", "aiops-diag-web-b.service").status == 0)  // Type=simple
+            try waitFor(lab, "aiops-diag-web-b.service", state: "failed")
+            let holder = try #require(Int(try lab.property("aiops-diag-web-a.service", "MainPID")))
+
+            let report = try diagnose(lab, "aiops-diag-web-b")
+            #expect(report["unit"] as? String == "aiops-diag-web-b.service")
+            #expect(report["active_state"] as? String == "failed")
+            #expect(report["failed"] as? Bool == true)
+            let attempt = try #require(report["last_attempt"] as? [String: Any])
+            let exit = try #require(attempt["exit"] as? [String: Any])
+            #expect(exit["status_text"] as? String == "1/FAILURE")
+            let journal = (attempt["journal"] as? [[String: Any]] ?? []).compactMap {
+                $0["message"] as? String
+            }
+            #expect(journal.contains("OSError: [Errno 98] Address already in use"), "\(journal)")
+
+            #expect(check(report, "port_conflict")?["outcome"] as? String == "failed")
+            let conflict = try #require((report["port_conflicts"] as? [[String: Any]])?.first)
+            #expect(conflict["port"] as? Int == 8089)
+            let owner = try #require((conflict["owners"] as? [[String: Any]])?.first)
+            #expect(owner["pid"] as? Int == holder)
+            #expect(owner["argv"] as? [String] == ["/usr/bin/python3", "-m", "http.server", "8089"])
+            #expect(owner["unit"] as? String == "aiops-diag-web-a.service")
+            #expect((report["cause"] as? [String: Any])?["kind"] as? String == "port_conflict")
+            #expect(
+                report["quick_fix"] as? String
+                    == "sudo systemctl stop aiops-diag-web-a.service && sudo systemctl start aiops-diag-web-b.service"
+            )
+
+            // The report shows the same owner.
+            let table = try lab.aiops(["diagnose", "start-failure", "--name", "aiops-diag-web-b"])
+            #expect(table.status == 0)
+            #expect(table.standardOutput.contains("PID      \(holder)"), "\(table.standardOutput)")
+            #expect(table.standardOutput.contains("/usr/bin/python3 -m http.server 8089"))
+            #expect(table.standardOutput.contains("⚡ Quick fix:"))
+        }
+    }
+
+    @Test("a missing executable: 203/EXEC explained, the spawn failure's journal lines, the path")
+    func missingExecutable() throws {
+        try SystemdLab.with { lab in
+            try lab.installProjectUnits("aiops-lab-missing-exec.service")
+            _ = try lab.systemctl("start", "aiops-lab-missing-exec.service")
+            try waitFor(lab, "aiops-lab-missing-exec.service", state: "failed")
+
+            let report = try diagnose(lab, "aiops-lab-missing-exec.service")
+            let attempt = try #require(report["last_attempt"] as? [String: Any])
+            let exit = try #require(attempt["exit"] as? [String: Any])
+            #expect(exit["status"] as? Int == 203)
+            #expect(exit["status_text"] as? String == "203/EXEC")
+            #expect((exit["meaning"] as? String)?.contains("could not execute the program") == true)
+            let journal = (attempt["journal"] as? [[String: Any]] ?? []).compactMap {
+                $0["message"] as? String
+            }
+            #expect(
+                journal.contains { $0.contains("Failed at step EXEC spawning /nonexistent/bin/daemon") },
+                "\(journal)")
+            let executable = try #require(check(report, "executable"))
+            #expect(executable["outcome"] as? String == "failed")
+            #expect(
+                executable["summary"] as? String
+                    == "/nonexistent/bin/daemon: does not exist (/nonexistent is missing)")
+            #expect((report["cause"] as? [String: Any])?["kind"] as? String == "executable")
+            #expect(check(report, "permissions")?["outcome"] as? String != "failed", "not reported twice")
+        }
+    }
+
+    @Test("a failed dependency: named, though the unit itself shows inactive/success")
+    func failedDependency() throws {
+        try SystemdLab.with { lab in
+            try lab.installProjectUnits(
+                "aiops-lab-broken-dependency.service", "aiops-lab-needs-broken.service")
+            #expect(try lab.systemctl("start", "aiops-lab-needs-broken.service").status != 0)
+            #expect(try lab.property("aiops-lab-needs-broken.service", "Result") == "success")
+
+            let report = try diagnose(lab, "aiops-lab-needs-broken")
+            #expect(report["active_state"] as? String == "inactive")
+            #expect(report["failed"] as? Bool == true, "the journal says the start failed")
+            let attempt = try #require(report["last_attempt"] as? [String: Any])
+            #expect(attempt["job_result"] as? String == "dependency")
+            let journal = (attempt["journal"] as? [[String: Any]] ?? []).compactMap {
+                $0["message"] as? String
+            }
+            #expect(
+                journal.first
+                    == "Dependency failed for aiops-lab-needs-broken.service - aiops lab: needs a broken dependency.",
+                "\(journal)")
+
+            let dependencies = try #require(check(report, "dependencies"))
+            #expect(dependencies["outcome"] as? String == "failed")
+            #expect(
+                (dependencies["summary"] as? String)?.contains("aiops-lab-broken-dependency.service") == true)
+            let broken = (report["dependencies"] as? [[String: Any]] ?? []).first {
+                $0["unit"] as? String == "aiops-lab-broken-dependency.service"
+            }
+            #expect(broken?["active_state"] as? String == "failed")
+            #expect(
+                (broken?["failure_lines"] as? [String] ?? []).contains {
+                    $0.contains("status=3/NOTIMPLEMENTED")
+                })
+            #expect((report["cause"] as? [String: Any])?["kind"] as? String == "dependencies")
+            #expect(
+                report["quick_fix"] as? String
+                    == "aiops diagnose start-failure --name aiops-lab-broken-dependency.service")
+        }
+    }
+
+    @Test("a working directory User= cannot enter: 200/CHDIR, the directory's mode, chown as the fix")
+    func permissionDenied() throws {
+        try SystemdLab.with { lab in
+            let directory = "/var/lib/aiops-diag-private"
+            #expect(try lab.run(["install", "-d", "-m", "0700", directory]).status == 0)
+            try lab.install(
+                unit: "aiops-diag-private.service",
+                contents: """
+                    [Service]
+                    User=nobody
+                    WorkingDirectory=\(directory)
+                    ExecStart=/bin/sleep 600
+                    """)
+            _ = try lab.systemctl("start", "aiops-diag-private.service")
+            try waitFor(lab, "aiops-diag-private.service", state: "failed")
+
+            let report = try diagnose(lab, "aiops-diag-private")
+            #expect(report["user"] as? String == "nobody (65534)")
+            let exit = try #require((report["last_attempt"] as? [String: Any])?["exit"] as? [String: Any])
+            #expect(exit["status_text"] as? String == "200/CHDIR")
+            let permissions = try #require(check(report, "permissions"))
+            #expect(permissions["outcome"] as? String == "failed")
+            #expect(
+                permissions["summary"] as? String
+                    == "\(directory): nobody (65534) lacks read and execute/search permission on \(directory) "
+                    + "(drwx------ 700, owner 0, group 0)")
+            #expect(check(report, "executable")?["outcome"] as? String == "passed")
+            #expect((report["cause"] as? [String: Any])?["kind"] as? String == "permissions")
+            #expect(
+                report["quick_fix"] as? String
+                    == "sudo chown nobody \(directory) && sudo systemctl start aiops-diag-private.service")
+        }
+    }
+
+    @Test("a daemon's configuration its own checker rejects (dnsmasq --test), then accepts")
+    func daemonConfiguration() throws {
+        try SystemdLab.with { lab in
+            let file = "/etc/aiops-diag/dnsmasq.conf"
+            let onHost = "/proc/\(lab.leader)/root\(file)"
+            try FileManager.default.createDirectory(
+                atPath: "/proc/\(lab.leader)/root/etc/aiops-diag", withIntermediateDirectories: true)
+            try "port=0\nno-such-option=1\n".write(toFile: onHost, atomically: false, encoding: .utf8)
+            try lab.install(
+                unit: "aiops-diag-dns.service",
+                contents: """
+                    [Service]
+                    ExecStart=/usr/sbin/dnsmasq -k -C \(file)
+                    """)
+            _ = try lab.systemctl("start", "aiops-diag-dns.service")
+            try waitFor(lab, "aiops-diag-dns.service", state: "failed")
+
+            let report = try diagnose(lab, "aiops-diag-dns")
+            let configuration = try #require(check(report, "configuration"))
+            #expect(configuration["outcome"] as? String == "failed")
+            #expect(
+                configuration["summary"] as? String
+                    == "/usr/sbin/dnsmasq --test -C \(file) reports errors in \(file)")
+            #expect(
+                (configuration["evidence"] as? [String] ?? []).contains {
+                    $0.contains("bad option at line 2 of \(file)")
+                }, "\(configuration)")
+            #expect((report["cause"] as? [String: Any])?["kind"] as? String == "configuration")
+            #expect(
+                report["quick_fix"] as? String
+                    == "sudo /usr/sbin/dnsmasq --test -C \(file) && sudo systemctl start aiops-diag-dns.service"
+            )
+
+            // Fixed: the same checker now passes.
+            try "port=0\n".write(toFile: onHost, atomically: false, encoding: .utf8)
+            let fixed = try diagnose(lab, "aiops-diag-dns")
+            #expect(check(fixed, "configuration")?["outcome"] as? String == "passed")
+            #expect(
+                (check(fixed, "configuration")?["evidence"] as? [String] ?? []).contains {
+                    $0 == "/usr/sbin/dnsmasq --test -C \(file): syntax OK (\(file))"
+                })
+        }
+    }
+
+    @Test("a unit file systemd cannot load (bad-setting): a configuration failure, not 'nothing failed'")
+    func badUnitFile() throws {
+        try SystemdLab.with { lab in
+            try lab.install(
+                unit: "aiops-diag-badsetting.service",
+                contents: """
+                    [Service]
+                    ExecStart=relative/daemon
+                    """)
+            #expect(try lab.systemctl("start", "aiops-diag-badsetting.service").status != 0)
+            let report = try diagnose(lab, "aiops-diag-badsetting")
+            #expect(report["load_state"] as? String == "bad-setting")
+            #expect(report["failed"] as? Bool == true)
+            let configuration = try #require(check(report, "configuration"))
+            #expect(configuration["outcome"] as? String == "failed")
+            #expect(
+                (configuration["evidence"] as? [String] ?? []).contains { $0.contains("relative/daemon") },
+                "\(configuration)")
+            #expect((report["cause"] as? [String: Any])?["kind"] as? String == "configuration")
+        }
+    }
+
+    @Test("hostile output is escaped; an unknown unit exits 66")
+    func hostileOutputAndUnknownUnit() throws {
+        try SystemdLab.with { lab in
+            try lab.install(
+                unit: "aiops-diag-hostile.service",
+                contents: """
+                    [Service]
+                    ExecStart=/bin/sh -c 'printf "\\\\033[2J\\\\033]0;owned\\\\007 bind() to 0.0.0.0:8090 failed (98: Address already in use)\\\\n"; exit 1'
+                    """)
+            _ = try lab.systemctl("start", "aiops-diag-hostile.service")
+            try waitFor(lab, "aiops-diag-hostile.service", state: "failed")
+            let table = try lab.aiops(["diagnose", "start-failure", "--name", "aiops-diag-hostile"])
+            #expect(table.status == 0)
+            #expect(!table.standardOutput.contains("\u{1B}"), "no escape sequence reaches the terminal")
+            #expect(!table.standardOutput.contains("\u{07}"))
+            #expect(table.standardOutput.contains("\\e[2J"), "\(table.standardOutput)")
+            let report = try diagnose(lab, "aiops-diag-hostile")
+            #expect((report["port_conflicts"] as? [[String: Any]])?.first?["port"] as? Int == 8090)
+
+            let unknown = try lab.aiops(["diagnose", "start-failure", "--name", "aiops-no-such-unit"])
+            #expect(unknown.status == 66)
+            #expect(unknown.standardError.contains("no unit named aiops-no-such-unit.service"))
+        }
+    }
+}

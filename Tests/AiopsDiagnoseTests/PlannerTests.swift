@@ -1,0 +1,136 @@
+import AiopsCore
+import AiopsProc
+import XCTest
+
+@testable import AiopsDiagnose
+
+/// Ranking and wording of solutions from proven facts.
+final class PlannerTests: XCTestCase {
+    private func owner(comm: String, unit: String?, port: UInt16) throws -> PortOwner {
+        var snapshot = try XCTUnwrap(ProcessSnapshotReader().snapshot(pid: getpid()))
+        snapshot.stat.comm = UntrustedText(stringLiteral: comm)
+        // A listening socket on 0.0.0.0:port, as /proc/net/tcp prints it.
+        let hexPort = String(String(port, radix: 16, uppercase: true).reversed()).padding(
+            toLength: 4, withPad: "0", startingAt: 0)
+        let line =
+            "   0: 00000000:\(String(hexPort.reversed())) 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 12345 1\n"
+        let socket = try XCTUnwrap(InternetSocketTable.parse(Array(line.utf8), transport: .tcp).first)
+        XCTAssertEqual(socket.localPort, port)
+        return PortOwner(process: snapshot, unit: unit, socket: socket)
+    }
+
+    private func facts(
+        checks: [CheckResult], conflicts: [PortConflict] = [], broken: [String] = [],
+        executables: [(path: String, missing: Bool)] = []
+    ) -> SolutionPlanner.Facts {
+        SolutionPlanner.Facts(
+            unit: "nginx.service", checks: checks, portConflicts: conflicts, brokenDependencies: broken,
+            failingChecker: nil, checkerFile: nil, badExecutables: executables, deniedPaths: [], user: nil,
+            exit: nil)
+    }
+
+    func testAConflictingServiceIsStoppedFirst() throws {
+        let conflict = PortConflict(
+            port: 443, sources: ["journal"],
+            owners: [try owner(comm: "apache2", unit: "apache2.service", port: 443)],
+            unattributedSockets: 0, reportedInUse: true)
+        let plan = SolutionPlanner().plan(
+            facts(
+                checks: [CheckResult(kind: .portConflict, outcome: .failed, summary: "")],
+                conflicts: [conflict]))
+        XCTAssertEqual(
+            plan.quickFix, "sudo systemctl stop apache2.service && sudo systemctl start nginx.service")
+        XCTAssertEqual(plan.causeKind, .portConflict)
+        XCTAssertEqual(plan.solutions.first?.recommended, true)
+        XCTAssertEqual(
+            plan.solutions.first?.commands,
+            ["sudo systemctl stop apache2.service", "sudo systemctl start nginx.service"])
+        XCTAssertEqual(plan.solutions.count, 2, "stop the other service, or move this one")
+    }
+
+    func testAProcessOutsideAServiceIsKilledByPID() throws {
+        let holder = try owner(comm: "python3", unit: "session-3.scope", port: 8089)
+        let conflict = PortConflict(
+            port: 8089, sources: ["ExecStart"], owners: [holder], unattributedSockets: 0, reportedInUse: true)
+        let plan = SolutionPlanner().plan(
+            facts(
+                checks: [CheckResult(kind: .portConflict, outcome: .failed, summary: "")],
+                conflicts: [conflict]))
+        XCTAssertEqual(plan.quickFix, "sudo kill \(holder.pid) && sudo systemctl start nginx.service")
+    }
+
+    func testADependencyComesBeforeEverythingElse() throws {
+        let conflict = PortConflict(
+            port: 80, sources: ["journal"], owners: [try owner(comm: "x", unit: "x.service", port: 80)],
+            unattributedSockets: 0, reportedInUse: false)
+        let plan = SolutionPlanner().plan(
+            facts(
+                checks: [
+                    CheckResult(kind: .portConflict, outcome: .failed, summary: ""),
+                    CheckResult(kind: .dependencies, outcome: .failed, summary: ""),
+                ], conflicts: [conflict], broken: ["db.service"]))
+        XCTAssertEqual(plan.causeKind, .dependencies)
+        XCTAssertEqual(plan.quickFix, "aiops diagnose start-failure --name db.service")
+        XCTAssertTrue(plan.cause?.contains("db.service") ?? false)
+    }
+
+    func testAMissingExecutable() {
+        let plan = SolutionPlanner().plan(
+            facts(
+                checks: [CheckResult(kind: .executable, outcome: .failed, summary: "")],
+                executables: [(path: "/opt/my app/bin", missing: true)]))
+        XCTAssertEqual(plan.causeKind, .executable)
+        XCTAssertTrue(
+            plan.solutions[0].commands.contains("ls -l '/opt/my app/bin'"), "paths are quoted for the shell")
+    }
+
+    func testNothingFoundStillGivesSomethingToDo() {
+        let plan = SolutionPlanner().plan(
+            facts(checks: [CheckResult(kind: .configuration, outcome: .passed, summary: "")]))
+        XCTAssertNil(plan.cause)
+        XCTAssertEqual(plan.quickFix, "journalctl -u nginx.service -n 100 --no-pager")
+        XCTAssertEqual(plan.solutions.count, 1)
+    }
+
+    func testShellQuoting() {
+        XCTAssertEqual(ShellWord.quote("/usr/sbin/nginx"), "/usr/sbin/nginx")
+        XCTAssertEqual(ShellWord.quote("a b"), "'a b'")
+        XCTAssertEqual(ShellWord.quote("it's"), "'it'\\''s'")
+        XCTAssertEqual(ShellWord.quote("$(id)"), "'$(id)'")
+        XCTAssertEqual(ShellWord.quote(""), "''")
+        XCTAssertEqual(
+            ShellWord.quote("/srv/a\u{1B}[2J'b"), "$'/srv/a\\x1b[2J\\'b'", "bash's $'…' with the bytes")
+        XCTAssertEqual(ShellWord.quote("x\u{202E}y"), "$'x\\xe2\\x80\\xaey'")
+    }
+
+    func testDependencyStates() {
+        let dependencies = [
+            DependencyCheck.Dependency(
+                unit: "sysinit.target", relation: "Requires", loadState: "loaded", activeState: "active",
+                subState: "active",
+                result: "success"),
+            DependencyCheck.Dependency(
+                unit: "system.slice", relation: "Requires", loadState: "loaded", activeState: "active",
+                subState: "active",
+                result: "success"),
+            DependencyCheck.Dependency(
+                unit: "db.service", relation: "Requires", loadState: "loaded", activeState: "failed",
+                subState: "failed",
+                result: "exit-code"),
+            DependencyCheck.Dependency(
+                unit: "cache.service", relation: "Wants", loadState: "not-found", activeState: "inactive",
+                subState: "dead",
+                result: "success"),
+        ]
+        let (result, shown) = DependencyCheck().run(
+            dependencies: dependencies, dependencyFailedLines: ["Dependency failed for web.service."])
+        XCTAssertEqual(result.outcome, .failed)
+        XCTAssertEqual(
+            result.summary, "dependency db.service is failed (exit-code): systemd cancelled the start")
+        XCTAssertEqual(
+            shown.map(\.unit), ["sysinit.target", "db.service", "cache.service"], "implicit slices hidden")
+        let (soft, _) = DependencyCheck().run(
+            dependencies: [dependencies[0], dependencies[3]], dependencyFailedLines: [])
+        XCTAssertEqual(soft.outcome, .passed, "a missing Wants= does not block a start")
+    }
+}

@@ -1,0 +1,93 @@
+import AiopsCore
+import AiopsSystemd
+import Testing
+
+@Suite("service events from real systemd journal entries")
+struct ServiceEventDecoderTests {
+    @Test("crash loop: start, dumped SIGSEGV, core-dump result, scheduled restart, stopped (restart)")
+    func crashLoop() throws {
+        let events = try JournalFixtures.events(
+            "journal-crashloop.jsonl", unit: "aiops-lab-crashloop.service")
+        let kinds = events.map(\.kind)
+        #expect(
+            Array(kinds.prefix(6)) == [
+                .started, .processExited(.init(code: .dumped, status: 11, command: "ExecStart")),
+                .failed(result: "core-dump"), .restartScheduled(counter: 1), .stopped(jobType: "restart"),
+                .started,
+            ])
+        #expect(kinds.filter { $0 == .started }.count == 3)
+        #expect(kinds.last == .stopped(jobType: "stop"))
+        // Each run has its own invocation id, carried by every event of the run.
+        #expect(Set(events.compactMap(\.invocationID)).count == 3)
+        #expect(events.allSatisfy { $0.invocationID != nil })
+    }
+
+    @Test("manual restart: stopping, deactivated, stopped (restart), started; no scheduled restart")
+    func manualRestart() throws {
+        let kinds = try JournalFixtures.events("journal-steady.jsonl", unit: "aiops-lab-steady.service").map(
+            \.kind)
+        #expect(
+            Array(kinds.prefix(5)) == [
+                .started, .stopping, .deactivated, .stopped(jobType: "restart"), .started,
+            ])
+        #expect(!kinds.contains { if case .restartScheduled = $0 { return true } else { return false } })
+    }
+
+    @Test("start limit: the unworded message is recognised, then the failed start job")
+    func startLimit() throws {
+        let kinds = try JournalFixtures.events(
+            "journal-startlimit.jsonl", unit: "aiops-lab-startlimit.service"
+        )
+        .map(\.kind)
+        #expect(
+            Array(kinds.suffix(3)) == [
+                .startLimitHit, .failed(result: "core-dump"), .startJobFailed(result: "failed"),
+            ])
+        #expect(
+            kinds.filter { if case .restartScheduled = $0 { return true } else { return false } }.count == 5)
+    }
+
+    @Test("missing executable: spawn failure with ERRNO, then 203/EXEC")
+    func missingExecutable() throws {
+        let kinds = try JournalFixtures.events(
+            "journal-missing-exec.jsonl", unit: "aiops-lab-missing-exec.service"
+        )
+        .map(\.kind)
+        #expect(kinds.contains(.spawnFailed(errno: 2)))
+        #expect(kinds.contains(.processExited(.init(code: .exited, status: 203, command: "ExecStart"))))
+        #expect(kinds.last == .failed(result: "exit-code"))
+    }
+
+    @Test("failed dependency: a start job with result 'dependency'")
+    func dependency() throws {
+        let kinds = try JournalFixtures.events(
+            "journal-needs-broken.jsonl", unit: "aiops-lab-needs-broken.service"
+        )
+        .map(\.kind)
+        #expect(kinds == [.startJobFailed(result: "dependency")])
+    }
+
+    @Test("spawn-failure entries without _SYSTEMD_UNIT still count, when root sent them")
+    func spawnFailureWithoutSystemdUnit() throws {
+        var entry = try #require(
+            try JournalFixtures.entries("journal-missing-exec.jsonl").first {
+                $0.messageID == "641257651c1b4ec9a8624d7a40a9e1e7"
+            })
+        entry.fields["_SYSTEMD_UNIT"] = nil
+        let decoder = ServiceEventDecoder(unit: "aiops-lab-missing-exec.service")
+        #expect(decoder.decode(entry)?.kind == .spawnFailed(errno: 2))
+    }
+
+    @Test("an unprivileged process naming the unit in UNIT= is ignored")
+    func forgedUnitField() throws {
+        var entry = try #require(try JournalFixtures.entries("journal-crashloop.jsonl").first)
+        let decoder = ServiceEventDecoder(unit: "aiops-lab-crashloop.service")
+        #expect(decoder.decode(entry)?.kind == .started)
+        entry.fields["_UID"] = [.bytes(Array("1000".utf8))]
+        entry.fields["_PID"] = [.bytes(Array("4242".utf8))]
+        #expect(decoder.decode(entry) == nil)
+        // PID 1's word is needed for lifecycle messages even from root.
+        entry.fields["_UID"] = [.bytes(Array("0".utf8))]
+        #expect(decoder.decode(entry) == nil)
+    }
+}
