@@ -139,7 +139,7 @@ public final class SystemdLab: @unchecked Sendable {
                 shutdown()
                 throw failure
             }
-            usleep(50_000)
+            usleep(100_000)  // each poll is three execs: see waitUntil
         }
     }
 

@@ -77,13 +77,17 @@ extension SystemdLab {
         }
     }
 
-    /// Polls `condition` every 50 ms (sleeping the task) until it holds or `timeout` passes.
+    /// Polls `condition` every `interval` seconds (sleeping the task) until it holds or `timeout`
+    /// passes. Not faster: each poll inside the lab is three execs (nsenter, env, systemctl), and
+    /// the kernel tests that trace every process on the machine have to digest them.
     @discardableResult
-    public func waitUntil(timeout: Double = 30, _ condition: () async throws -> Bool) async rethrows -> Bool {
+    public func waitUntil(
+        timeout: Double = 30, interval: Double = 0.2, _ condition: () async throws -> Bool
+    ) async rethrows -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if try await condition() { return true }
-            try? await Task.sleep(nanoseconds: 50_000_000)
+            try? await Task.sleep(nanoseconds: UInt64(interval * 1e9))
         }
         return try await condition()
     }
