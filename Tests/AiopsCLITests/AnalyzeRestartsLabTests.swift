@@ -10,15 +10,17 @@ struct AnalyzeRestartsLabTests {
     static let exited = "98e322203f7a4ed290d09fe03c09fe15"
     static let stopping = "de5b426a63be47a7b6ac3eaac82e2f6f"
 
-    static func restarts(_ lab: SystemdLab, _ unit: String) throws -> [String: Any] {
-        let result = try lab.aiops(["analyze", "restarts", "--service", unit, "--period", "1h", "--json"])
+    static func restarts(_ lab: SystemdLab, _ unit: String) async throws -> [String: Any] {
+        let result = try await lab.aiops([
+            "analyze", "restarts", "--service", unit, "--period", "1h", "--json",
+        ])
         #expect(result.status == 0, "\(result.standardError)")
         return try AnalyzeServiceLabTests.object(result)
     }
 
     /// The journal's times (Unix µs) of the unit's entries with this MESSAGE_ID.
-    static func times(_ lab: SystemdLab, _ unit: String, _ messageID: String) throws -> [Int64] {
-        try lab.journal(["UNIT=\(unit)", "MESSAGE_ID=\(messageID)"]).compactMap {
+    static func times(_ lab: SystemdLab, _ unit: String, _ messageID: String) async throws -> [Int64] {
+        try await lab.journal(["UNIT=\(unit)", "MESSAGE_ID=\(messageID)"]).compactMap {
             ($0["__REALTIME_TIMESTAMP"] as? String).flatMap { Int64($0) }
         }
     }
@@ -30,20 +32,20 @@ struct AnalyzeRestartsLabTests {
     @Test(
         "a SIGSEGV crash loop (Restart=always): every restart listed as a crash, times and MTTR from the journal"
     )
-    func crashLoop() throws {
-        try SystemdLab.with { lab in
+    func crashLoop() async throws {
+        try await SystemdLab.with { lab in
             let unit = "aiops-lab-crashloop.service"
-            try lab.installProjectUnits(unit)
-            #expect(try lab.systemctl("start", unit).status == 0)
-            let looped = try lab.waitUntil(timeout: 60) {
-                (Int(try lab.property(unit, "NRestarts")) ?? 0) >= 3
+            try await lab.installProjectUnits(unit)
+            #expect(try await lab.systemctl("start", unit).status == 0)
+            let looped = try await lab.waitUntil(timeout: 60) {
+                (Int(try await lab.property(unit, "NRestarts")) ?? 0) >= 3
             }
             #expect(looped)
-            #expect(try lab.systemctl("stop", unit).status == 0)
+            #expect(try await lab.systemctl("stop", unit).status == 0)
 
-            let json = try Self.restarts(lab, unit)
-            let starts = try Self.times(lab, unit, Self.started)
-            let exits = try Self.times(lab, unit, Self.exited)
+            let json = try await Self.restarts(lab, unit)
+            let starts = try await Self.times(lab, unit, Self.started)
+            let exits = try await Self.times(lab, unit, Self.exited)
             let statistics = try #require(json["statistics"] as? [String: Any])
             #expect(
                 statistics["restarts"] as? Int == starts.count - 1, "each start after the first is a restart")
@@ -75,7 +77,7 @@ struct AnalyzeRestartsLabTests {
             let causes = try #require(statistics["causes"] as? [[String: Any]])
             #expect(causes.first?["category"] as? String == "crash")
 
-            let table = try lab.aiops(["analyze", "restarts", "--service", unit, "--period", "1h"])
+            let table = try await lab.aiops(["analyze", "restarts", "--service", unit, "--period", "1h"])
             #expect(table.status == 0)
             #expect(table.standardOutput.contains("Crash (SIGSEGV, core dumped)"))
             #expect(table.standardOutput.contains("Restarts      \(starts.count - 1)"))
@@ -83,19 +85,19 @@ struct AnalyzeRestartsLabTests {
     }
 
     @Test("manual systemctl restarts are classified manual, with the recovery from Stopping to Started")
-    func manualRestarts() throws {
-        try SystemdLab.with { lab in
+    func manualRestarts() async throws {
+        try await SystemdLab.with { lab in
             let unit = "aiops-lab-steady.service"
-            try lab.installProjectUnits(unit)
-            #expect(try lab.systemctl("start", unit).status == 0)
-            #expect(try lab.systemctl("restart", unit).status == 0)
-            #expect(try lab.systemctl("restart", unit).status == 0)
+            try await lab.installProjectUnits(unit)
+            #expect(try await lab.systemctl("start", unit).status == 0)
+            #expect(try await lab.systemctl("restart", unit).status == 0)
+            #expect(try await lab.systemctl("restart", unit).status == 0)
 
-            let json = try Self.restarts(lab, unit)
+            let json = try await Self.restarts(lab, unit)
             let episodes = try #require(json["episodes"] as? [[String: Any]])
             #expect(episodes.count == 2)
-            let stops = try Self.times(lab, unit, Self.stopping)
-            let starts = try Self.times(lab, unit, Self.started)
+            let stops = try await Self.times(lab, unit, Self.stopping)
+            let starts = try await Self.times(lab, unit, Self.started)
             for (index, episode) in episodes.enumerated() {
                 #expect(episode["category"] as? String == "manual_restart")
                 #expect(episode["automatic"] as? Bool == false)
@@ -108,15 +110,17 @@ struct AnalyzeRestartsLabTests {
     }
 
     @Test("a start limit hit: the refused restart is classified, the crashes before it counted as restarts")
-    func startLimit() throws {
-        try SystemdLab.with { lab in
+    func startLimit() async throws {
+        try await SystemdLab.with { lab in
             let unit = "aiops-lab-startlimit.service"
-            try lab.installProjectUnits(unit)
-            _ = try lab.systemctl("start", unit)
-            let gaveUp = try lab.waitUntil(timeout: 60) { try lab.property(unit, "ActiveState") == "failed" }
+            try await lab.installProjectUnits(unit)
+            _ = try await lab.systemctl("start", unit)
+            let gaveUp = try await lab.waitUntil(timeout: 60) {
+                try await lab.property(unit, "ActiveState") == "failed"
+            }
             #expect(gaveUp)
-            let json = try Self.restarts(lab, unit)
-            let starts = try Self.times(lab, unit, Self.started)
+            let json = try await Self.restarts(lab, unit)
+            let starts = try await Self.times(lab, unit, Self.started)
             let episodes = try #require(json["episodes"] as? [[String: Any]])
             let last = try #require(episodes.last)
             #expect(last["category"] as? String == "start_limit_hit")
@@ -131,19 +135,19 @@ struct AnalyzeRestartsLabTests {
     }
 
     @Test("a missing executable is an exit-code failure 203/EXEC; a failed dependency is classified")
-    func exitCodeAndDependency() throws {
-        try SystemdLab.with { lab in
-            try lab.installProjectUnits(
+    func exitCodeAndDependency() async throws {
+        try await SystemdLab.with { lab in
+            try await lab.installProjectUnits(
                 "aiops-lab-missing-exec.service", "aiops-lab-broken-dependency.service",
                 "aiops-lab-needs-broken.service")
-            _ = try lab.systemctl("start", "aiops-lab-missing-exec.service")
-            #expect(try lab.systemctl("start", "aiops-lab-needs-broken.service").status != 0)
-            let failed = try lab.waitUntil(timeout: 30) {
-                try lab.property("aiops-lab-missing-exec.service", "ActiveState") == "failed"
+            _ = try await lab.systemctl("start", "aiops-lab-missing-exec.service")
+            #expect(try await lab.systemctl("start", "aiops-lab-needs-broken.service").status != 0)
+            let failed = try await lab.waitUntil(timeout: 30) {
+                try await lab.property("aiops-lab-missing-exec.service", "ActiveState") == "failed"
             }
             #expect(failed)
 
-            let missing = try Self.restarts(lab, "aiops-lab-missing-exec")
+            let missing = try await Self.restarts(lab, "aiops-lab-missing-exec")
             let episode = try #require((missing["episodes"] as? [[String: Any]])?.first)
             #expect(episode["category"] as? String == "exit_code")
             #expect(episode["exit_status"] as? Int == 203)
@@ -151,7 +155,7 @@ struct AnalyzeRestartsLabTests {
                 (episode["exit"] as? [String: Any])?["meaning"] as? String == "systemd: failed at step EXEC")
             #expect(episode["errno"] as? Int == 2)
 
-            let dependency = try Self.restarts(lab, "aiops-lab-needs-broken")
+            let dependency = try await Self.restarts(lab, "aiops-lab-needs-broken")
             let categories = (dependency["episodes"] as? [[String: Any]] ?? []).map {
                 $0["category"] as? String
             }
@@ -160,7 +164,7 @@ struct AnalyzeRestartsLabTests {
     }
 
     @Test("bad input: a malformed name or period exits 2; an unknown unit 66; this host (no systemd) 69")
-    func badInput() throws {
+    func badInput() async throws {
         for arguments in [
             ["--service", "$(id)"], ["--service", "x", "--period", "0"],
             ["--service", "x", "--period", "7x"],
@@ -172,8 +176,8 @@ struct AnalyzeRestartsLabTests {
         let host = try runCommand(BuildProducts.aiops, ["analyze", "restarts", "--service", "nginx"])
         #expect(host.status == 69)
         #expect(host.standardError.contains("does not run systemd as init"))
-        try SystemdLab.with { lab in
-            let unknown = try lab.aiops(["analyze", "restarts", "--service", "aiops-no-such-unit"])
+        try await SystemdLab.with { lab in
+            let unknown = try await lab.aiops(["analyze", "restarts", "--service", "aiops-no-such-unit"])
             #expect(unknown.status == 66)
         }
     }

@@ -42,43 +42,45 @@ struct AnalyzeServiceLabTests {
     @Test(
         "a running service after a manual restart: state, main PID, start times and events agree with systemd"
     )
-    func runningService() throws {
-        try SystemdLab.with { lab in
+    func runningService() async throws {
+        try await SystemdLab.with { lab in
             let unit = "aiops-lab-steady.service"
-            try lab.installProjectUnits(unit)
-            #expect(try lab.systemctl("start", unit).status == 0)
-            #expect(try lab.systemctl("restart", unit).status == 0)
+            try await lab.installProjectUnits(unit)
+            #expect(try await lab.systemctl("start", unit).status == 0)
+            #expect(try await lab.systemctl("restart", unit).status == 0)
             // The child of the shell must be there too before the cgroup is read.
-            let both = try lab.waitUntil(timeout: 30) {
-                try lab.run(["cat", "/sys/fs/cgroup/systemd/system.slice/\(unit)/cgroup.procs"])
+            let both = try await lab.waitUntil(timeout: 30) {
+                try await lab.run(["cat", "/sys/fs/cgroup/systemd/system.slice/\(unit)/cgroup.procs"])
                     .outputLines.count == 2
             }
             #expect(both)
 
-            let result = try lab.aiops(["analyze", "service", "--name", "aiops-lab-steady", "--json"])
+            let result = try await lab.aiops(["analyze", "service", "--name", "aiops-lab-steady", "--json"])
             #expect(result.status == 0, "\(result.standardError)")
             let json = try Self.object(result)
             #expect(json["schema"] as? String == "aiops.analyze.service/1")
             #expect(json["unit"] as? String == unit)
-            #expect(json["active_state"] as? String == (try lab.property(unit, "ActiveState")))
-            #expect(json["sub_state"] as? String == (try lab.property(unit, "SubState")))
+            #expect(json["active_state"] as? String == (try await lab.property(unit, "ActiveState")))
+            #expect(json["sub_state"] as? String == (try await lab.property(unit, "SubState")))
             let main = try #require(json["main_process"] as? [String: Any])
-            #expect("\(main["pid"] ?? "")" == (try lab.property(unit, "MainPID")))
+            #expect("\(main["pid"] ?? "")" == (try await lab.property(unit, "MainPID")))
             #expect(main["argv"] as? [String] == ["sleep", "86401"])
 
             // Start times: systemd's own microseconds, so the difference is exactly zero (AC2: < 1 s).
             let mainStart = try #require(
-                Self.systemdMicroseconds(try lab.property(unit, "ExecMainStartTimestamp")))
+                Self.systemdMicroseconds(try await lab.property(unit, "ExecMainStartTimestamp")))
             let activeSince = try #require(
-                Self.systemdMicroseconds(try lab.property(unit, "ActiveEnterTimestamp")))
+                Self.systemdMicroseconds(try await lab.property(unit, "ActiveEnterTimestamp")))
             #expect(Self.microseconds(rfc3339: main["started_at"] as? String ?? "") == mainStart)
             #expect(Self.microseconds(rfc3339: json["active_since"] as? String ?? "") == activeSince)
             let uptime = try #require(json["uptime_s"] as? Double)
             #expect(uptime >= 0 && uptime < 120)
 
             // Every process of the cgroup, as the kernel lists it.
-            let members = try lab.run(["cat", "/sys/fs/cgroup/systemd/system.slice/\(unit)/cgroup.procs"])
-                .outputLines.compactMap { Int($0) }.sorted()
+            let members = try await lab.run([
+                "cat", "/sys/fs/cgroup/systemd/system.slice/\(unit)/cgroup.procs",
+            ])
+            .outputLines.compactMap { Int($0) }.sorted()
             let processes = try #require(json["processes"] as? [[String: Any]])
             #expect(processes.compactMap { $0["pid"] as? Int }.sorted() == members)
 
@@ -97,25 +99,27 @@ struct AnalyzeServiceLabTests {
                 events.map { $0["kind"] as? String ?? "" } == [
                     "started", "stopping", "deactivated", "stopped", "started",
                 ])
-            let oracle = try lab.journal(["UNIT=\(unit)"]).compactMap {
+            let oracle = try await lab.journal(["UNIT=\(unit)"]).compactMap {
                 ($0["__REALTIME_TIMESTAMP"] as? String).flatMap { Int64($0) }
             }
             let times = events.compactMap { Self.microseconds(rfc3339: $0["time"] as? String ?? "") }
             #expect(times == oracle)
             let last = try #require(events.last)
-            #expect(last["invocation_id"] as? String == (try lab.property(unit, "InvocationID")))
+            #expect(last["invocation_id"] as? String == (try await lab.property(unit, "InvocationID")))
         }
     }
 
     @Test("a failed service: state, result, the 203/EXEC exit and the spawn failure")
-    func failedService() throws {
-        try SystemdLab.with { lab in
+    func failedService() async throws {
+        try await SystemdLab.with { lab in
             let unit = "aiops-lab-missing-exec.service"
-            try lab.installProjectUnits(unit)
-            _ = try lab.systemctl("start", unit)
-            let failed = try lab.waitUntil(timeout: 30) { try lab.property(unit, "ActiveState") == "failed" }
+            try await lab.installProjectUnits(unit)
+            _ = try await lab.systemctl("start", unit)
+            let failed = try await lab.waitUntil(timeout: 30) {
+                try await lab.property(unit, "ActiveState") == "failed"
+            }
             #expect(failed)
-            let json = try Self.object(try lab.aiops(["analyze", "service", "--name", unit, "--json"]))
+            let json = try Self.object(try await lab.aiops(["analyze", "service", "--name", unit, "--json"]))
             #expect(json["active_state"] as? String == "failed")
             #expect(json["result"] as? String == "exit-code")
             #expect(json["main_process"] is NSNull)
@@ -127,7 +131,7 @@ struct AnalyzeServiceLabTests {
             #expect(kinds.contains("spawn_failed"))
             #expect(kinds.suffix(2) == ["process_exited", "failed"])
 
-            let table = try lab.aiops(["analyze", "service", "--name", unit])
+            let table = try await lab.aiops(["analyze", "service", "--name", unit])
             #expect(table.status == 0)
             #expect(table.standardOutput.contains("failed (failed), result exit-code"))
             #expect(table.standardOutput.contains("exited 203 (systemd: failed at step EXEC)"))
@@ -135,21 +139,21 @@ struct AnalyzeServiceLabTests {
     }
 
     @Test("journal bytes are escaped: no raw escape sequence reaches the terminal, JSON stays valid")
-    func hostileJournal() throws {
-        try SystemdLab.with { lab in
+    func hostileJournal() async throws {
+        try await SystemdLab.with { lab in
             let unit = "aiops-lab-hostile-output.service"
-            try lab.installProjectUnits(unit)
-            #expect(try lab.systemctl("start", unit).status == 0)
-            let logged = try lab.waitUntil(timeout: 30) {
-                try lab.journal(["_SYSTEMD_UNIT=\(unit)"]).contains { $0["MESSAGE"] is [Any] }
+            try await lab.installProjectUnits(unit)
+            #expect(try await lab.systemctl("start", unit).status == 0)
+            let logged = try await lab.waitUntil(timeout: 30) {
+                try await lab.journal(["_SYSTEMD_UNIT=\(unit)"]).contains { $0["MESSAGE"] is [Any] }
             }
             #expect(logged, "the hostile line is in the journal as bytes")
-            let table = try lab.aiops(["analyze", "service", "--name", unit])
+            let table = try await lab.aiops(["analyze", "service", "--name", unit])
             #expect(table.status == 0)
             #expect(!table.standardOutput.contains("\u{1b}"))
             #expect(!table.standardOutput.contains("\u{07}"))
             #expect(table.standardOutput.contains("\\e[31mred\\e[0m \\xff bell\\x07"))
-            let json = try Self.object(try lab.aiops(["analyze", "service", "--name", unit, "--json"]))
+            let json = try Self.object(try await lab.aiops(["analyze", "service", "--name", unit, "--json"]))
             let tail = (json["journal_tail"] as? [[String: Any]] ?? []).compactMap {
                 $0["message"] as? String
             }
@@ -158,19 +162,19 @@ struct AnalyzeServiceLabTests {
     }
 
     @Test("bad input inside a systemd machine: a malformed name exits 2, an unknown unit 66")
-    func badInput() throws {
-        try SystemdLab.with { lab in
-            let malformed = try lab.aiops(["analyze", "service", "--name", "nginx; rm -rf /"])
+    func badInput() async throws {
+        try await SystemdLab.with { lab in
+            let malformed = try await lab.aiops(["analyze", "service", "--name", "nginx; rm -rf /"])
             #expect(malformed.status == 2)
             #expect(malformed.standardError.contains("cannot contain"))
-            let unknown = try lab.aiops(["analyze", "service", "--name", "aiops-no-such-unit"])
+            let unknown = try await lab.aiops(["analyze", "service", "--name", "aiops-no-such-unit"])
             #expect(unknown.status == 66)
             #expect(unknown.standardError.contains("no unit aiops-no-such-unit.service"))
         }
     }
 
     @Test("on this host, whose PID 1 is not systemd, it says so and exits 69")
-    func notSystemdHost() throws {
+    func notSystemdHost() async throws {
         #expect(
             !FileManager.default.fileExists(atPath: "/run/systemd/system"),
             "this test expects a host without systemd as PID 1, as the project's machines are")

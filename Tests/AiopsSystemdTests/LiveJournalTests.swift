@@ -9,17 +9,17 @@ import Testing
 @Suite("journal reader against real systemd")
 struct LiveJournalTests {
     @Test("JournalReader streams a crash loop's events exactly as systemd logged them")
-    func crashLoopJournal() throws {
-        try SystemdLab.with { lab in
-            try lab.installProjectUnits("aiops-lab-crashloop.service")
-            #expect(try lab.systemctl("start", "aiops-lab-crashloop.service").status == 0)
+    func crashLoopJournal() async throws {
+        try await SystemdLab.with { lab in
+            try await lab.installProjectUnits("aiops-lab-crashloop.service")
+            #expect(try await lab.systemctl("start", "aiops-lab-crashloop.service").status == 0)
             let unit = "aiops-lab-crashloop.service"
             // Two automatic restarts (each crash is 0.3 s after start, then RestartSec=1).
-            let looped = try lab.waitUntil(timeout: 60) {
-                (Int(try lab.property(unit, "NRestarts")) ?? 0) >= 2
+            let looped = try await lab.waitUntil(timeout: 60) {
+                (Int(try await lab.property(unit, "NRestarts")) ?? 0) >= 2
             }
             #expect(looped)
-            #expect(try lab.systemctl("stop", unit).status == 0)
+            #expect(try await lab.systemctl("stop", unit).status == 0)
 
             let machineID = try String(contentsOfFile: lab.stateDirectory + "/machine-id", encoding: .utf8)
                 .trimmingCharacters(in: .whitespacesAndNewlines)
@@ -28,7 +28,7 @@ struct LiveJournalTests {
             var events: [ServiceEvent] = []
             var statistics = JournalReader.Statistics()
             // journald may still be flushing the last entries: wait for the final "Stopped".
-            let complete = lab.waitUntil(timeout: 30) {
+            let complete = await lab.waitUntil(timeout: 30) {
                 events = []
                 statistics =
                     (try? reader.read(.init(unit: unit)) { entry in
@@ -38,7 +38,7 @@ struct LiveJournalTests {
             }
             #expect(complete)
             #expect(statistics.malformed == 0)
-            let oracle = try lab.journal(["UNIT=\(unit)"]).filter {
+            let oracle = try await lab.journal(["UNIT=\(unit)"]).filter {
                 $0["MESSAGE_ID"] as? String == "98e322203f7a4ed290d09fe03c09fe15"
             }
             let exits = events.filter {
@@ -58,10 +58,10 @@ struct LiveJournalTests {
     }
 
     @Test("the host is told apart from a systemd machine")
-    func hostDetection() throws {
+    func hostDetection() async throws {
         let pid1 = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/1/exe")) ?? ""
         #expect(SystemdHost().isSystemdPID1 == pid1.hasSuffix("/systemd"))
-        try SystemdLab.with { lab in
+        try await SystemdLab.with { lab in
             let inside = SystemdHost(root: "/proc/\(lab.leader)/root")
             #expect(inside.isSystemdPID1)
             #expect(inside.hasJournal)

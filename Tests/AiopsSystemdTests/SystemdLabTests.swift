@@ -7,29 +7,30 @@ import Testing
 @Suite("systemd lab harness")
 struct SystemdLabTests {
     @Test("boots systemd as PID 1 with journald, runs units, and tears down without a trace")
-    func bootRunTeardown() throws {
+    func bootRunTeardown() async throws {
         var name = ""
         var state = ""
         var nspawnChildren: [pid_t] = []
-        try SystemdLab.with { lab in
+        try await SystemdLab.with { lab in
             name = lab.name
             state = lab.stateDirectory
             nspawnChildren = [lab.leader]
-            #expect(try lab.run(["cat", "/proc/1/comm"]).standardOutput == "systemd\n")
-            #expect(try lab.systemctl("is-active", "systemd-journald.service").standardOutput == "active\n")
+            #expect(try await lab.run(["cat", "/proc/1/comm"]).standardOutput == "systemd\n")
+            #expect(
+                try await lab.systemctl("is-active", "systemd-journald.service").standardOutput == "active\n")
             // Exit statuses come through unchanged.
-            #expect(try lab.run(["sh", "-c", "exit 7"]).status == 7)
+            #expect(try await lab.run(["sh", "-c", "exit 7"]).status == 7)
 
-            try lab.install(
+            try await lab.install(
                 unit: "aiops-lab-hello.service",
                 contents: """
                     [Service]
                     Type=oneshot
                     ExecStart=/bin/echo hello-from-the-lab
                     """)
-            #expect(try lab.systemctl("start", "aiops-lab-hello.service").status == 0)
-            let logged = try lab.waitUntil(timeout: 30) {
-                try lab.journal(["-u", "aiops-lab-hello.service"]).contains {
+            #expect(try await lab.systemctl("start", "aiops-lab-hello.service").status == 0)
+            let logged = try await lab.waitUntil(timeout: 30) {
+                try await lab.journal(["-u", "aiops-lab-hello.service"]).contains {
                     $0["MESSAGE"] as? String == "hello-from-the-lab"
                 }
             }
@@ -49,9 +50,9 @@ struct SystemdLabTests {
 @Suite("systemd lab harness failures")
 struct SystemdLabFailureTests {
     @Test("a lab that cannot boot throws with its logs instead of skipping")
-    func bootFailureCarriesTheLog() throws {
+    func bootFailureCarriesTheLog() async throws {
         do {
-            try SystemdLab.with(readOnlyBinds: ["/nonexistent/aiops-lab-path"]) { _ in
+            try await SystemdLab.with(readOnlyBinds: ["/nonexistent/aiops-lab-path"]) { _ in
                 Issue.record("a lab with a missing bind must not boot")
             }
         } catch let failure as SystemdLab.Failure {

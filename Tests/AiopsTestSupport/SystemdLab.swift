@@ -82,6 +82,10 @@ public final class SystemdLab: @unchecked Sendable {
     /// Boots and waits until `systemctl is-system-running` says running (or degraded).
     public init(readOnlyBinds: [String] = defaultReadOnlyBinds, bootTimeout: Double = 60) throws {
         let serial = Self.counter.withLock {
+            // Once per test process: labs left running by a test process that was killed.
+            if Self.booted == 0 {
+                _ = try? runCommand(Self.toolsDirectory + "/lab-cleanup", ["--stale"], timeout: 30)
+            }
             Self.booted += 1
             return Self.booted
         }
@@ -135,7 +139,7 @@ public final class SystemdLab: @unchecked Sendable {
                 shutdown()
                 throw failure
             }
-            usleep(50_000)
+            usleep(100_000)  // each poll is three execs: see waitUntil
         }
     }
 

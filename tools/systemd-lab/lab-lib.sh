@@ -81,3 +81,25 @@ lab_exec() {
 	nsenter -t "$leader" -a env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 \
 		SYSTEMD_PAGER= SYSTEMD_COLORS=0 "$@"
 }
+
+# Labs whose owner died without tearing down (a test process killed with SIGKILL): names made by
+# SystemdLab are "aiops-OWNERPID-N". For each whose owner is gone, kill what is left in its
+# cgroups and remove them. Labs of live owners (other test runs on this machine) are left alone.
+lab_sweep_stale() {
+	local dir name owner pids
+	for dir in $(lab_cgroup_dirs "x" | sed 's|/aiops-lab-x$||' | sort -u); do
+		for name in $(ls "$dir" 2>/dev/null | sed -n 's/^aiops-lab-\(aiops-[0-9]*-[0-9]*\)$/\1/p'); do
+			owner="${name#aiops-}"
+			owner="${owner%%-*}"
+			kill -0 "$owner" 2>/dev/null && continue
+			pids="$(find "$dir/aiops-lab-$name" -name cgroup.procs -exec cat {} + 2>/dev/null)"
+			[ -n "$pids" ] && kill -KILL $pids 2>/dev/null
+			echo "systemd-lab: removing stale lab $name (owner $owner is gone)" >&2
+			for _ in 1 2 3 4 5 6 7 8 9 10; do
+				find "$dir/aiops-lab-$name" -depth -type d -exec rmdir {} + 2>/dev/null || true
+				[ -d "$dir/aiops-lab-$name" ] || break
+				sleep 0.1
+			done
+		done
+	done
+}

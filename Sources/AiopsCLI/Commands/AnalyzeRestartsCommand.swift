@@ -19,7 +19,7 @@ struct AnalyzeRestartsCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The unit: mysql means mysql.service.", valueName: "name"))
     var service: String
 
-    @Option(help: ArgumentHelp("How far back to look: 1h, 24h, 7d (default 7d).", valueName: "duration"))
+    @Option(help: ArgumentHelp("How far back to look: 1h, 24h, 7d.", valueName: "duration"))
     var period: String = "7d"
 
     @Flag(help: "One JSON object instead of the report (schema aiops.analyze.restarts/1).")
