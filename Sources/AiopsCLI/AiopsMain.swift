@@ -103,7 +103,8 @@ struct AiopsCommand: AsyncParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            TraceCommand.self, CollectCommand.self, MonitorCommand.self, AnalyzeCommand.self, DiagnoseCommand.self,
+            TraceCommand.self, CollectCommand.self, MonitorCommand.self, AnalyzeCommand.self,
+            DiagnoseCommand.self,
             DoctorCommand.self,
         ]
     )
