@@ -139,8 +139,9 @@ public struct Killer: Hashable, Sendable {
         self.time = time
     }
 
-    /// SI_KERNEL: the kernel (OOM killer, a fault) and not the task whose context it ran in.
-    public var sentByKernel: Bool { code == 0x80 }
+    /// Raised by the kernel itself, not by the task whose context it ran in (see
+    /// `SignalCode.isFromKernel`): `senderPID` is then not a sender.
+    public var sentByKernel: Bool { SignalCode.isFromKernel(code, signal: signal) }
 }
 
 public struct ExitDetails: Hashable, Sendable {
@@ -191,6 +192,9 @@ public struct SignalDetails: Hashable, Sendable {
     }
 
     public var targetKey: ProcessKey? { targetStart.map { ProcessKey(pid: targetPID, start: $0) } }
+
+    /// Raised by the kernel itself: the event's process is not the sender (see `SignalCode.isFromKernel`).
+    public var sentByKernel: Bool { SignalCode.isFromKernel(code, signal: signal) }
 
     /// Kills unless handled: the default action of these signals ends the process.
     public var isPotentiallyFatal: Bool { ![17, 18, 23, 28].contains(signal) && result == 0 }

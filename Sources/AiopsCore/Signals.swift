@@ -39,6 +39,20 @@ public enum SignalName {
 
 /// The si_code of a generated signal: who or what caused it.
 public enum SignalCode {
+    /// Whether a signal with this code was raised by the kernel on its own account — SI_KERNEL
+    /// (the OOM killer, a PID namespace torn down), a timer expiring (SI_TIMER), I/O readiness
+    /// or completion (SI_SIGIO, SI_ASYNCIO, SI_ASYNCNL, and SIGIO's POLL_* codes) — rather than by
+    /// the task in whose context it was generated. Timers and I/O are signalled from interrupt
+    /// context, where the "current" task is whatever happened to be running: naming it the
+    /// sender would blame a bystander.
+    public static func isFromKernel(_ code: Int32, signal: Int32) -> Bool {
+        switch code {
+        case 0x80, -2, -4, -5, -60: return true
+        case 1...6: return signal == 29  // SIGIO/SIGPOLL: POLL_IN … POLL_HUP
+        default: return false
+        }
+    }
+
     /// Names for the codes common to all signals, then the per-signal ones (siginfo.h).
     public static func name(_ code: Int32, signal: Int32) -> String {
         switch code {

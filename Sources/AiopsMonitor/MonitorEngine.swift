@@ -70,7 +70,7 @@ public final class MonitorEngine {
     public func observe(_ event: LifecycleEvent) -> MonitorOutput {
         switch event.payload {
         case .exec(let exec):
-            guard let key = event.process.key else { return MonitorOutput() }
+            guard !watch.targets.isEmpty, let key = event.process.key else { return MonitorOutput() }
             return appeared(
                 ProcessCandidate(
                     key: key, ppid: event.process.ppid, uid: event.process.uid, comm: event.process.comm,

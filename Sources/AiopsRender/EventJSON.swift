@@ -72,6 +72,10 @@ public struct EventJSONEncoder {
             json.integer(event.process.pid)
             json.key("sender_comm")
             json.string(event.process.comm)
+            // True: the kernel raised it (a timer, I/O, SI_KERNEL); sender_pid is only the task
+            // that happened to be running.
+            json.key("sender_kernel")
+            json.bool(signal.sentByKernel)
             json.key("target_pid")
             json.integer(signal.targetPID)
             json.key("target_tid")

@@ -86,6 +86,7 @@ public struct EventTableRenderer {
             signal.targetComm.appendTerminalSafe(to: &output)
             output.append(") ")
             output.append(SignalCode.name(signal.code, signal: signal.signal))
+            if signal.sentByKernel { output.append(" by the kernel") }
             if signal.result != 0 {
                 output.append(" [")
                 output.append(SignalResult.name(signal.result))

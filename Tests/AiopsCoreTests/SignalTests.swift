@@ -90,4 +90,16 @@ struct SignalTests {
         #expect(SignalResult.name(4) == "info_lost")
         #expect(SignalResult.name(5) == "5")
     }
+
+    @Test("the kernel, not the running task, raised: SI_KERNEL, timers, I/O; a kill or a fault is the task's")
+    func fromKernel() {
+        #expect(SignalCode.isFromKernel(0x80, signal: 9))  // OOM killer, namespace teardown
+        #expect(SignalCode.isFromKernel(-2, signal: 14))  // a POSIX timer expiring
+        #expect(SignalCode.isFromKernel(-5, signal: 29))  // SI_SIGIO
+        #expect(SignalCode.isFromKernel(1, signal: 29))  // SIGIO POLL_IN, from an interrupt
+        #expect(!SignalCode.isFromKernel(1, signal: 11))  // SEGV_MAPERR: the faulting task itself
+        #expect(!SignalCode.isFromKernel(0, signal: 15))  // kill(2)
+        #expect(!SignalCode.isFromKernel(-6, signal: 6))  // tgkill: abort()
+        #expect(!SignalCode.isFromKernel(-1, signal: 10))  // sigqueue(3)
+    }
 }

@@ -48,6 +48,21 @@ struct BPFSourceTests {
         #expect(exit.1.killer?.senderPID == child.pid)
     }
 
+    @Test("SIGALRM from alarm(2): raised by the kernel's timer, not by whatever task was running")
+    func timerSignalIsTheKernels() async throws {
+        let collector = EventCollector(try TestSources.bpf())
+        // The timer fires in interrupt context: the task "current" then is a bystander.
+        let child = try startChild(
+            "/usr/bin/python3", ["-c", "import signal, time; signal.alarm(1); time.sleep(60)"])
+        #expect(waitForExit(child.pid) & 0x7f == SIGALRM)
+        let exit = try #require(await collector.exit(of: child))
+        await collector.stop()
+        #expect(exit.1.status == .killed(by: SIGALRM))
+        let killer = try #require(exit.1.killer)
+        #expect(killer.code == 0x80)  // SI_KERNEL
+        #expect(killer.sentByKernel)
+    }
+
     @Test("SIGSEGV with RLIMIT_CORE unlimited: core dumped, and the core file exists")
     func segfaultWithCore() async throws {
         let directory = TemporaryDirectory()
