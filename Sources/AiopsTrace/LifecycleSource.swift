@@ -35,6 +35,9 @@ public struct SourceStatistics: Sendable, Equatable {
     public var streamDropped: UInt64 = 0
     /// Records that could not be decoded (size or kind wrong): counted, never guessed at.
     public var malformed: UInt64 = 0
+    /// Reads of the kernel that failed (a ring-buffer poll other than EINTR, the drop counters):
+    /// the counts above may then be short, so a report that had any is not complete.
+    public var readErrors: UInt64 = 0
 
     public init() {}
 

@@ -135,14 +135,24 @@ struct CollectProcessesTests {
     func window() throws {
         let collect = try RunningCommand(
             BuildProducts.aiops,
-            ["collect", "processes", "--duration", "3s", "--interval", "250ms", "--json"])
+            ["collect", "processes", "--duration", "4s", "--interval", "250ms", "--json"])
         // Let the tracer attach and take the first samples.
         usleep(700_000)
         let spinner = try startChild(BuildProducts.testChild, ["spin", "1500"])
         let sleeper = try startChild(BuildProducts.testChild, ["linger", "1500", "0"])
+        let directory = TemporaryDirectory()
+        // Sampled before and after it writes 8 MiB through write(2).
+        let writer = try startChild(
+            "/usr/bin/python3",
+            [
+                "-c",
+                "import time; time.sleep(0.8); f = open('\(directory.file("out"))', 'wb'); "
+                    + "f.write(b'x' * (8 << 20)); f.close(); time.sleep(1.0)",
+            ])
         let (short, _) = try runTestChild(["exit", "42"])
         waitForExit(spinner.pid)
         waitForExit(sleeper.pid)
+        waitForExit(writer.pid)
         #expect(collect.finish(timeout: 30) == 0, "stderr: \(collect.standardError)")
         let document = try #require(
             try JSONSerialization.jsonObject(with: Data(collect.standardOutput.utf8)) as? [String: Any])
@@ -157,6 +167,10 @@ struct CollectProcessesTests {
         let idle = try windowCPU(sleeper)
         #expect(busy > 20, "spinning child at \(busy)%")
         #expect(idle < 5, "sleeping child at \(idle)%")
+        let written = try #require(processes.first { $0["pid"] as? Int == Int(writer.pid) })
+        let writtenChars = try #require(written["window_write_chars"] as? Int, "\(written)")
+        #expect(writtenChars >= 8 << 20 && writtenChars < 9 << 20, "wrote \(writtenChars)")
+        #expect(written["window_write_bytes"] is Int)
         let exits = try #require(document["exited"] as? [[String: Any]])
         let shortExit = try #require(exits.first { $0["pid"] as? Int == Int(short.pid) })
         #expect(shortExit["exit_code"] as? Int == 42)

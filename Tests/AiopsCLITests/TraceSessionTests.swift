@@ -32,6 +32,7 @@ struct TraceSessionTests {
         #expect(summary["backend"] as? String == "bpf")
         #expect(summary["kernel_dropped"] as? Int == 0)
         #expect(summary["stream_dropped"] as? Int == 0)
+        #expect(summary["read_errors"] as? Int == 0)
         let events = lines.dropLast()
         #expect(events.allSatisfy { ($0["event"] as? String) != "summary" })
         for event in events { try checkSchema(event) }

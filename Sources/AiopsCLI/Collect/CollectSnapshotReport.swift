@@ -1,3 +1,4 @@
+import AiopsAnalyze
 import AiopsCore
 import AiopsProc
 import AiopsRender
@@ -54,28 +55,42 @@ struct CollectSnapshotReport {
 /// The table columns of `collect processes`: ps aux's, plus PPID, threads and the unit.
 enum ProcessTableLayout {
     static func lines(_ rows: [ProcessRow], window: Bool, style: TerminalStyle) -> [String] {
-        var table = TextTable([
+        var columns: [TextTable.Column] = [
             .init("USER"), .init("PID", .right), .init("PPID", .right),
             .init(window ? "%CPU(win)" : "%CPU", .right),
             .init("%MEM", .right), .init("VSZ", .right), .init(window ? "PEAK-RSS" : "RSS", .right),
-            .init("TTY"),
-            .init("STAT"), .init("START"), .init("TIME", .right), .init("THR", .right), .init("UNIT"),
-            .init("COMMAND"),
-        ])
+        ]
+        // Over a window: what each process read from and wrote to storage meanwhile.
+        if window { columns.append(.init("DISK-R/W", .right)) }
+        columns += [
+            .init("TTY"), .init("STAT"), .init("START"), .init("TIME", .right), .init("THR", .right),
+            .init("UNIT"), .init("COMMAND"),
+        ]
+        var table = TextTable(columns)
         for row in rows {
             let cpu =
                 window
                 ? row.windowCPUPercent.map { formatPercent($0) } ?? "-"
                 : PsColumns.percent(fromPermille: row.cpuPermille)
             let rss = window ? (row.peakResidentKiB ?? row.residentKiB) : row.residentKiB
-            table.append([
+            var cells = [
                 UntrustedText(row.user.utf8).terminalSafe, String(row.sample.pid),
                 String(row.sample.stat.ppid), cpu,
                 PsColumns.percent(fromPermille: row.memoryPermille), String(row.virtualKiB), String(rss),
-                row.tty,
-                row.stat, row.start, row.cpuTime, String(row.sample.stat.threads), row.sample.unit ?? "-",
+            ]
+            if window {
+                cells.append(
+                    row.windowIO.map {
+                        QuantityText.bytes($0.storageReadBytes) + "/"
+                            + QuantityText.bytes($0.storageWriteBytes)
+                    } ?? "-")
+            }
+            cells += [
+                row.tty, row.stat, row.start, row.cpuTime, String(row.sample.stat.threads),
+                row.sample.unit ?? "-",
                 commandText(row.sample),
-            ])
+            ]
+            table.append(cells)
         }
         return table.lines(style: style)
     }

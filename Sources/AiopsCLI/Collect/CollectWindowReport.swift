@@ -20,6 +20,7 @@ struct CollectWindowReport {
             var row = builder.row(entry.last)
             row.windowCPUPercent = entry.windowCPUPercent
             row.peakResidentKiB = entry.peakResidentKiB
+            row.windowIO = entry.windowIO
             return row
         }.ordered(by: options.sort, top: options.top)
         let exits = events.exits.sorted { $0.time < $1.time }

@@ -32,7 +32,7 @@ final class CollectWindowSession {
         let batches = source.start()
         let consumer = Task.detached { await recorder.consume(batches) }
 
-        let sampler = ProcessSampler()
+        let sampler = ProcessSampler(readsIO: true)
         var window = ProcessWindow()
         let started = BootInstant.now()
         let end = started.nanoseconds + durationNanoseconds

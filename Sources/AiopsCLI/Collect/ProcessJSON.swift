@@ -74,6 +74,15 @@ enum ProcessJSON {
             json.optional(row.windowCPUPercent) { $0.number($1, digits: 2) }
             json.key("peak_rss_kb")
             json.optional(row.peakResidentKiB) { $0.integer($1) }
+            // null: unreadable (another user's process without privilege), never a made-up 0.
+            json.key("window_read_bytes")
+            json.optional(row.windowIO?.storageReadBytes) { $0.integer($1) }
+            json.key("window_write_bytes")
+            json.optional(row.windowIO?.storageWriteBytes) { $0.integer($1) }
+            json.key("window_read_chars")
+            json.optional(row.windowIO?.readCharacters) { $0.integer($1) }
+            json.key("window_write_chars")
+            json.optional(row.windowIO?.writtenCharacters) { $0.integer($1) }
         }
         json.endObject()
     }

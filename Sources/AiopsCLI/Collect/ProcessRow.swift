@@ -20,6 +20,7 @@ struct ProcessRow {
     /// With --duration: CPU used during the window, and the peak resident set seen.
     var windowCPUPercent: Double?
     var peakResidentKiB: UInt64?
+    var windowIO: ProcessWindow.WindowIO?
 
     var residentKiB: UInt64 {
         sample.residentKiB ?? UInt64(max(0, sample.stat.residentPages)) * 4

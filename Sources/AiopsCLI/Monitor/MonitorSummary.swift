@@ -33,6 +33,10 @@ struct MonitorSummary {
         if source.streamDropped > 0 {
             losses.append("\(source.streamDropped) events dropped by a slow consumer")
         }
+        if source.malformed > 0 { losses.append("\(source.malformed) malformed records") }
+        if source.readErrors > 0 {
+            losses.append("\(source.readErrors) failed kernel reads (counts may be short)")
+        }
         if engine.exitsNotSeen > 0 {
             losses.append("\(engine.exitsNotSeen) critical exits found by scan, not seen")
         }

@@ -15,7 +15,7 @@ struct TraceSummary {
     /// Nothing was lost anywhere between the kernel and the output.
     var isComplete: Bool {
         statistics.totalKernelDropped == 0 && statistics.kernelOverruns == 0 && statistics.streamDropped == 0
-            && statistics.malformed == 0
+            && statistics.malformed == 0 && statistics.readErrors == 0
     }
 
     func json() -> [UInt8] {
@@ -41,6 +41,8 @@ struct TraceSummary {
         json.integer(statistics.streamDropped)
         json.key("malformed")
         json.integer(statistics.malformed)
+        json.key("read_errors")
+        json.integer(statistics.readErrors)
         json.key("table_evictions")
         json.integer(tableEvictions)
         json.key("complete")
@@ -77,6 +79,9 @@ struct TraceSummary {
                 losses.append("\(statistics.streamDropped) in the queue (consumer too slow)")
             }
             if statistics.malformed > 0 { losses.append("\(statistics.malformed) malformed records") }
+            if statistics.readErrors > 0 {
+                losses.append("\(statistics.readErrors) failed kernel reads (counts may be short)")
+            }
             lines.append(style.paint("lost: " + losses.joined(separator: "; "), .red))
             if statistics.totalKernelDropped > 0 {
                 lines.append("hint: a larger --ring-size keeps more in a burst")

@@ -22,10 +22,13 @@ public struct ProcessSample: Sendable, Hashable {
     public var cgroupPath: UntrustedText?
     /// When it was read.
     public var time: BootInstant
+    /// IO counters, when the sampler was asked for them and could read them (window samples).
+    public var io: ProcIO?
 
     public init(
         stat: ProcStat, realUID: UInt32?, effectiveUID: UInt32?, residentKiB: UInt64?, lockedKiB: UInt64?,
-        argv: [UntrustedText], argvTruncated: Bool, cgroupPath: UntrustedText?, time: BootInstant
+        argv: [UntrustedText], argvTruncated: Bool, cgroupPath: UntrustedText?, time: BootInstant,
+        io: ProcIO? = nil
     ) {
         self.stat = stat
         self.realUID = realUID
@@ -36,6 +39,7 @@ public struct ProcessSample: Sendable, Hashable {
         self.argvTruncated = argvTruncated
         self.cgroupPath = cgroupPath
         self.time = time
+        self.io = io
     }
 
     public var pid: Int32 { stat.pid }
@@ -51,10 +55,13 @@ public struct ProcessSampler: Sendable {
     public let procfs: ProcFS
     /// Command lines can be megabytes; longer ones are cut here and marked truncated.
     public let argvLimit: Int
+    /// Also read /proc/<pid>/io: one more file per process, for IO over a window.
+    public let readsIO: Bool
 
-    public init(procfs: ProcFS = ProcFS(), argvLimit: Int = 16 * 1024) {
+    public init(procfs: ProcFS = ProcFS(), argvLimit: Int = 16 * 1024, readsIO: Bool = false) {
         self.procfs = procfs
         self.argvLimit = argvLimit
+        self.readsIO = readsIO
     }
 
     public func sample(pid: Int32) -> ProcessSample? {
@@ -75,7 +82,8 @@ public struct ProcessSampler: Sendable {
             stat: stat, realUID: status?.realUID, effectiveUID: status?.effectiveUID,
             residentKiB: status?.residentKiB, lockedKiB: status?.lockedKiB, argv: argv,
             argvTruncated: truncated,
-            cgroupPath: cgroup, time: time)
+            cgroupPath: cgroup, time: time,
+            io: readsIO ? directory.read("io").bytes.flatMap(ProcIO.parse) : nil)
     }
 
     /// Every process. Above a few hundred processes the pids are split across the CPUs: the

@@ -19,6 +19,26 @@ public struct ProcessWindow: Sendable {
             guard lastTicks >= firstTicks else { return nil }
             return Double(lastTicks - firstTicks) / Double(BootInstant.clockTicksPerSecond) / seconds * 100
         }
+
+        /// IO between the first and the last sample; nil when either could not be read (another
+        /// user's process without privilege) or the process was sampled once — never a guessed 0.
+        public var windowIO: WindowIO? {
+            guard samples > 1, let before = first.io, let after = last.io else { return nil }
+            func delta(_ value: (ProcIO) -> UInt64) -> UInt64 {
+                value(after) >= value(before) ? value(after) - value(before) : 0
+            }
+            return WindowIO(
+                storageReadBytes: delta(\.storageReadBytes), storageWriteBytes: delta(\.storageWriteBytes),
+                readCharacters: delta(\.readCharacters), writtenCharacters: delta(\.writtenCharacters))
+        }
+    }
+
+    /// Bytes moved during the window: to and from storage, and through read/write calls.
+    public struct WindowIO: Sendable, Hashable {
+        public var storageReadBytes: UInt64
+        public var storageWriteBytes: UInt64
+        public var readCharacters: UInt64
+        public var writtenCharacters: UInt64
     }
 
     public private(set) var entries: [ProcessKey: Entry] = [:]

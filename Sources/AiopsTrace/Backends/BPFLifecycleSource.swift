@@ -84,6 +84,7 @@ public final class BPFLifecycleSource: LifecycleSource, @unchecked Sendable {
         statistics.malformed = drain.malformed
         statistics.streamDropped = queue.dropped
         statistics.kernelDropped = finalKernelDrops.withLock { $0 } ?? readKernelDrops()
+        statistics.readErrors = drain.readErrors.load(ordering: .relaxed)
         return statistics
     }
 
@@ -96,7 +97,8 @@ public final class BPFLifecycleSource: LifecycleSource, @unchecked Sendable {
             // the drop counters never wait for a poll.
             let handle = tracer.withLock { $0 }
             let polled = handle.map { aiops_bpf_tracer_poll($0, timeout) } ?? 0
-            if polled < 0 { drain.pollErrors += 1 }
+            // Negative: a failed read (the C side already passes over EINTR).
+            if polled < 0 { drain.readErrors.add(1, ordering: .relaxed) }
             queue.push(drain.takeBatch())
             if stopping { break }
         }
@@ -116,7 +118,10 @@ public final class BPFLifecycleSource: LifecycleSource, @unchecked Sendable {
             let result = counts.withUnsafeMutableBufferPointer {
                 aiops_bpf_tracer_drops(handle, $0.baseAddress)
             }
-            guard result == 0 else { return KindCounts() }
+            guard result == 0 else {
+                drain.readErrors.add(1, ordering: .relaxed)
+                return KindCounts()
+            }
             var drops = KindCounts()
             for (index, count) in counts.enumerated() {
                 if let kind = LifecycleEventKind(bpfKind: UInt32(index)) { drops[kind] = count }
@@ -130,7 +135,8 @@ public final class BPFLifecycleSource: LifecycleSource, @unchecked Sendable {
 private final class Drain: @unchecked Sendable {
     private var batch: [LifecycleEvent] = []
     private let counts = Mutex<(received: KindCounts, malformed: UInt64)>((KindCounts(), 0))
-    var pollErrors = 0
+    /// Failed polls and failed drop-counter reads.
+    let readErrors = Atomic<UInt64>(0)
 
     /// Where full batches go while a drain is still running.
     var queue: EventQueue?
