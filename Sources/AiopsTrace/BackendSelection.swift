@@ -34,14 +34,22 @@ public struct OpenedSource {
 public func openLifecycleSource(_ choice: BackendChoice, options: SourceOptions) throws(AiopsError)
     -> OpenedSource
 {
+    let nested = PIDNamespace.isHost() == false
     switch choice {
-    case .bpf:
-        return OpenedSource(source: try openBPF(options), fallbackReasons: [])
-    case .proc:
+    case .bpf, .proc:
+        if nested {
+            throw AiopsError(
+                .unavailable, PIDNamespace.nestedMessage, hint: "use --backend poll, or run aiops on the host"
+            )
+        }
+        if choice == .bpf { return OpenedSource(source: try openBPF(options), fallbackReasons: []) }
         return OpenedSource(source: try openConnector(options), fallbackReasons: [])
     case .poll:
         return OpenedSource(source: openPoll(options), fallbackReasons: [])
     case .auto:
+        if nested {
+            return OpenedSource(source: openPoll(options), fallbackReasons: [PIDNamespace.nestedMessage])
+        }
         var reasons: [String] = []
         do {
             return OpenedSource(source: try openBPF(options), fallbackReasons: [])

@@ -48,6 +48,32 @@ struct FallbackEnvironmentTests {
         #expect((summary["limitations"] as? [String])?.isEmpty == false)
     }
 
+    @Test("in a PID namespace of its own: bpf and proc refused (69), auto polls and still sees an exit code")
+    func nestedPIDNamespace() throws {
+        let nested = ["-p", "-f", "--mount-proc", BuildProducts.aiops]
+        for backend in ["bpf", "proc"] {
+            let refused = try runCommand(
+                "/usr/bin/unshare", nested + ["trace", "--backend", backend, "--duration", "1s"], timeout: 30)
+            #expect(refused.status == 69, "\(backend): \(refused.standardError)")
+            #expect(refused.standardError.contains("PID namespace"))
+        }
+        // Polling learns an exit code only from a zombie: the child stays unreaped for 1.5 s.
+        let script = """
+            '\(BuildProducts.aiops)' trace --json --duration 4s --failed & sleep 1; \
+            python3 -c 'import os, time; os.fork() or os._exit(7); time.sleep(1.5)'; wait
+            """
+        let polled = try runCommand(
+            "/usr/bin/unshare", ["-p", "-f", "--mount-proc", "/bin/sh", "-c", script], timeout: 30)
+        #expect(polled.status == 0, "stderr: \(polled.standardError)")
+        #expect(polled.standardError.contains("PID namespace"))
+        let lines = polled.outputLines.compactMap {
+            (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any]
+        }
+        #expect(lines.last?["backend"] as? String == "proc-poll")
+        #expect(
+            lines.contains { $0["event"] as? String == "exit" && $0["exit_code"] as? Int == 7 }, "\(lines)")
+    }
+
     @Test("no kernel BTF with --backend bpf: exit 69 saying so")
     func noBTF() throws {
         let result = try withoutBTF(["trace", "--backend", "bpf", "--duration", "1s"])
