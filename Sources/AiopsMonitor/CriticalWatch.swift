@@ -89,6 +89,12 @@ struct CriticalWatch: Sendable {
         return (process, last)
     }
 
+    /// A restart that did not hold (the new process ended within the grace): the criterion is
+    /// down again since its *original* exit, so the downtime keeps counting from there.
+    mutating func restoreDown(_ target: CriticalTarget, _ wasDown: DownTarget) {
+        if !watched.values.contains(where: { $0.target == target }) { down[target] = wasDown }
+    }
+
     mutating func recordSample(_ snapshot: ResourceSnapshot, for key: ProcessKey) {
         watched[key]?.lastSample = snapshot
         watched[key]?.missingSince = nil

@@ -21,7 +21,11 @@ struct ExitReport {
 
     var status: ExitStatus? { details?.status }
 
-    var subject: String { "\(comm.terminalSafe) (pid \(pid))" }
+    /// What the alert is about, without the pid: repeated crashes of one program (a crash loop)
+    /// are one condition, deduplicated and counted, not a new alert per pid.
+    var subject: String { unit.map { "\(comm.terminalSafe) (\($0))" } ?? comm.terminalSafe }
+
+    var processText: String { "\(comm.terminalSafe) (pid \(pid))" }
 
     /// "exited 3 (sysexits: EX_…)", "killed by SIGSEGV (core dumped), sent by the kernel".
     var statusText: String {
@@ -44,7 +48,7 @@ struct ExitReport {
     func alert(clock: WallClock) -> Alert {
         let abnormal = status?.isAbnormal ?? true
         let severity: Alert.Severity = target == nil ? .warning : (abnormal ? .critical : .warning)
-        var summary = "\(subject) \(statusText)"
+        var summary = "\(processText) \(statusText)"
         if let age = ageSeconds { summary += " after \(DurationText.format(seconds: age))" }
         if let target, target != .name(comm.lossyString) { summary += " [critical: \(target)]" }
         return Alert(

@@ -18,6 +18,19 @@ public final class MonitorEngine {
     private var forkStorms = ForkStormDetector()
     private var zombies = ZombieWatch()
     public private(set) var statistics = MonitorStatistics()
+    /// Restarts waiting out their grace: a process that appears and ends at once (systemd's
+    /// `ExecStartPre=nginx -t`, a `--version` probe) is not the criterion coming back.
+    private var pendingRestarts: [ProcessKey: PendingRestart] = [:]
+    static let restartGraceSeconds = 2.0
+    /// Watched processes reported gone by a scan: their late exit event must not be a second report.
+    private var reportedLost = RecentKeys(capacity: 1024)
+
+    private struct PendingRestart {
+        var wasDown: DownTarget
+        var target: CriticalTarget
+        var candidate: ProcessCandidate
+        var time: BootInstant
+    }
 
     public init(rules: MonitorRules, procfs: ProcFS = ProcFS(), clock: WallClock = .measure()) {
         self.rules = rules
@@ -96,10 +109,34 @@ public final class MonitorEngine {
     }
 
     private func appeared(_ candidate: ProcessCandidate, at time: BootInstant) -> MonitorOutput {
+        if let (wasDown, target) = watch.appeared(candidate, at: time) {
+            pendingRestarts[candidate.key] = PendingRestart(
+                wasDown: wasDown, target: target, candidate: candidate, time: time)
+        }
+        return MonitorOutput()
+    }
+
+    /// Restarts whose process outlived the grace: reported, with the downtime up to its start.
+    private func confirmRestarts(at now: BootInstant) -> MonitorOutput {
         var output = MonitorOutput()
-        guard let (wasDown, target) = watch.appeared(candidate, at: time) else { return output }
+        for (key, pending) in pendingRestarts
+        where now.seconds(since: pending.time) >= Self.restartGraceSeconds {
+            pendingRestarts[key] = nil
+            guard watch.isWatched(key) else { continue }
+            output.append(
+                restarted(
+                    pending.candidate, wasDown: pending.wasDown, target: pending.target, at: pending.time))
+        }
+        return output
+    }
+
+    private func restarted(
+        _ candidate: ProcessCandidate, wasDown: DownTarget, target: CriticalTarget, at time: BootInstant
+    ) -> MonitorOutput {
+        var output = MonitorOutput()
         let downtime = time.seconds(since: wasDown.exitTime)
-        let subject = "\(candidate.comm.terminalSafe) (pid \(candidate.key.pid))"
+        let process = "\(candidate.comm.terminalSafe) (pid \(candidate.key.pid))"
+        let subject = target.description
         output.restarts.append(
             RestartRecord(
                 unixNanoseconds: clock.unixNanoseconds(time), target: target.description,
@@ -109,7 +146,7 @@ public final class MonitorEngine {
             Alert(
                 kind: .processRestarted, severity: .info, unixNanoseconds: clock.unixNanoseconds(time),
                 subject: subject, pid: candidate.key.pid, unit: candidate.unit,
-                summary: "\(target) is back: \(subject) started \(DurationText.format(seconds: downtime)) "
+                summary: "\(target) is back: \(process) started \(DurationText.format(seconds: downtime)) "
                     + "after pid \(wasDown.oldPID) exited",
                 facts: [
                     .init("critical", .text(target.description)),
@@ -126,8 +163,15 @@ public final class MonitorEngine {
         if let key {
             anomalies.forget(key)
             forkStorms.forget(key)
+            if reportedLost.remove(key) { return output }  // already reported by a scan
         }
         if let key, let (process, last) = watch.exited(key, at: event.time) {
+            var last = last
+            if let pending = pendingRestarts.removeValue(forKey: key) {
+                // Ended within the grace: not a restart, and not the criterion going down again.
+                watch.restoreDown(pending.target, pending.wasDown)
+                last = false
+            }
             let report = ExitReport(
                 time: event.time, pid: event.process.pid, start: event.process.start,
                 ppid: event.process.ppid,
@@ -135,9 +179,11 @@ public final class MonitorEngine {
                 unit: process.unit, details: exit, lastSample: process.lastSample, source: event.source,
                 target: process.target)
             output.exits.append(report.record(clock: clock))
-            // One process of several ending well (a worker, a subshell) is not news; the last
-            // one ending, or any ending badly, is.
-            if last || exit.status?.isAbnormal ?? true { output.alerts.append(report.alert(clock: clock)) }
+            // One process of several ending (a worker, a subshell, sshd's per-connection child
+            // exiting 255) is history, not an alert; the last one ending, or any crashing, is.
+            if last || exit.status.map(ExitInterest.isCrash) ?? false {
+                output.alerts.append(report.alert(clock: clock))
+            }
             return output
         }
         guard let status = exit.status, ExitInterest.isRecorded(status) else { return output }
@@ -200,10 +246,14 @@ public final class MonitorEngine {
 
     private func lostExit(_ key: ProcessKey, at now: BootInstant) -> MonitorOutput {
         var output = MonitorOutput()
-        guard let (process, _) = watch.exited(key, at: now) else { return output }
+        // It ended before the first scan that missed it: that is the latest it can have ended.
+        let ended = watch.watched[key]?.missingSince ?? now
+        guard let (process, _) = watch.exited(key, at: ended) else { return output }
+        pendingRestarts[key] = nil
+        reportedLost.insert(key)
         statistics.exitsNotSeen += 1
         let report = ExitReport(
-            time: now, pid: key.pid, start: BootInstant(clockTicks: key.startTicks), ppid: process.ppid,
+            time: ended, pid: key.pid, start: BootInstant(clockTicks: key.startTicks), ppid: process.ppid,
             uid: process.uid, comm: process.comm, argv: process.argv, unit: process.unit, details: nil,
             lastSample: process.lastSample, source: .procPoll, target: process.target, exitUnseen: true)
         output.exits.append(report.record(clock: clock))
@@ -259,7 +309,7 @@ public final class MonitorEngine {
 
     /// Every second: fork storms.
     public func tick(at now: BootInstant) -> MonitorOutput {
-        var output = MonitorOutput()
+        var output = confirmRestarts(at: now)
         for storm in forkStorms.evaluate(now: now) {
             let comm =
                 statReader.snapshot(pid: storm.parent.pid, includeArgv: false)?.stat.comm

@@ -9,9 +9,12 @@ import Testing
 @Suite("aiops monitor processes")
 struct MonitorTests {
     /// Starts a monitor and waits for its "monitoring with" line.
-    static func startMonitor(_ arguments: [String]) throws -> RunningCommand {
-        let monitor = try RunningCommand(BuildProducts.aiops, ["monitor", "processes"] + arguments)
-        let started = monitor.waitFor(timeout: 30) { _, error in error.contains("monitoring with ") }
+    static func startMonitor(_ arguments: [String]) async throws -> RunningCommand {
+        // --only-critical: crashes of other suites' children must not take this test's alert
+        // slot (deduplication, the rate limit).
+        let monitor = try RunningCommand(
+            BuildProducts.aiops, ["monitor", "processes", "--only-critical"] + arguments)
+        let started = await monitor.waitFor(seconds: 30) { _, error in error.contains("monitoring with ") }
         #expect(started, "no start line; stderr: \(monitor.standardError)")
         return monitor
     }
@@ -23,10 +26,10 @@ struct MonitorTests {
     @Test(
         "a critical process killed by another: the alert names the signal and the killer; SIGTERM ends cleanly"
     )
-    func crashWithKiller() throws {
+    func crashWithKiller() async throws {
         let directory = TemporaryDirectory()
         let victim = try startChild(BuildProducts.testChild, ["sleep", "600"], in: directory.path)
-        let monitor = try Self.startMonitor([
+        let monitor = try await Self.startMonitor([
             "--critical", String(victim.pid), "--json", "--no-history", "--interval", "1",
         ])
         #expect(monitor.standardError.contains("1 critical process(es) watched"), "\(monitor.standardError)")
@@ -35,11 +38,11 @@ struct MonitorTests {
         #expect(killerStatus == 0)
         #expect(waitForExit(victim.pid) & 0x7f == SIGSEGV)
         #expect(
-            monitor.waitFor(timeout: 30) { _, _ in
+            await monitor.waitFor(seconds: 30) { _, _ in
                 !Self.alerts(monitor, kind: "process_exited", pid: victim.pid).isEmpty
             })
         monitor.signal(SIGTERM)
-        let status = monitor.finish(timeout: 20)
+        let status = await monitor.finish(seconds: 20)
         #expect(status == 0, "stderr: \(monitor.standardError)")
 
         let alert = try #require(Self.alerts(monitor, kind: "process_exited", pid: victim.pid).first)
@@ -54,23 +57,24 @@ struct MonitorTests {
     }
 
     @Test("a critical process whose memory keeps growing: a leak alert with its slope")
-    func leakFound() throws {
-        // 1 MiB every 200 ms for 50 s: a steady 300 MiB/min climb.
-        let grower = try startChild(BuildProducts.testChild, ["grow", "1", "250", "200"])
+    func leakFound() async throws {
+        // Named, so it is watched from its first step, however long the monitor takes to start.
+        let monitor = try await Self.startMonitor([
+            "--critical", "aiops-testchild", "--json", "--no-history", "--interval", "1",
+        ])
+        // 1 MiB every 200 ms until killed: a steady 300 MiB/min climb.
+        let grower = try startChild(BuildProducts.testChild, ["grow", "1", "1000", "200"])
         defer {
             kill(grower.pid, SIGKILL)
             waitForExit(grower.pid)
         }
-        let monitor = try Self.startMonitor([
-            "--critical", String(grower.pid), "--json", "--no-history", "--interval", "1",
-        ])
-        let found = monitor.waitFor(timeout: 60) { _, _ in
+        let found = await monitor.waitFor(seconds: 60) { _, _ in
             Self.alerts(monitor, kind: "resource_leak", pid: grower.pid).contains {
                 ($0["facts"] as? [String: Any])?["resource"] as? String == "memory"
             }
         }
         monitor.signal(SIGTERM)
-        #expect(monitor.finish(timeout: 20) == 0, "stderr: \(monitor.standardError)")
+        #expect(await monitor.finish(seconds: 20) == 0, "stderr: \(monitor.standardError)")
         #expect(found, "alerts: \(monitor.standardOutput)")
         let leak = try #require(Self.alerts(monitor, kind: "resource_leak", pid: grower.pid).first)
         let slope = try #require((leak["facts"] as? [String: Any])?["slope_per_minute"] as? Double)
@@ -79,21 +83,21 @@ struct MonitorTests {
     }
 
     @Test("the webhook on 127.0.0.1 receives the alert JSON; the alert file gets the same line")
-    func webhookReceivesAlert() throws {
+    func webhookReceivesAlert() async throws {
         let server = try TestHTTPServer(.respond([200]))
         defer { server.stop() }
         let directory = TemporaryDirectory()
         let alertFile = directory.file("alerts.jsonl")
         let victim = try startChild(BuildProducts.testChild, ["sleep", "600"], in: directory.path)
-        let monitor = try Self.startMonitor([
+        let monitor = try await Self.startMonitor([
             "--critical", String(victim.pid), "--no-history", "--interval", "1", "--webhook", server.url,
             "--alert-file", alertFile,
         ])
         kill(victim.pid, SIGKILL)
         waitForExit(victim.pid)
-        let received = monitor.waitFor(timeout: 30) { _, _ in !server.requests.isEmpty }
+        let received = await monitor.waitFor(seconds: 30) { _, _ in !server.requests.isEmpty }
         monitor.signal(SIGTERM)
-        #expect(monitor.finish(timeout: 20) == 0, "stderr: \(monitor.standardError)")
+        #expect(await monitor.finish(seconds: 20) == 0, "stderr: \(monitor.standardError)")
         #expect(received, "no POST; stderr: \(monitor.standardError)")
         let request = try #require(server.requests.first)
         #expect(request.requestLine.hasPrefix("POST /hooks/aiops?token=secret"))
@@ -109,27 +113,27 @@ struct MonitorTests {
     }
 
     @Test("SIGTERM right after a crash: the exit is in the history with its resource snapshot")
-    func terminationFlushesHistory() throws {
+    func terminationFlushesHistory() async throws {
         let directory = TemporaryDirectory()
         let historyPath = directory.file("history.sqlite")
         let victim = try startChild(BuildProducts.testChild, ["sleep", "600"], in: directory.path)
-        let monitor = try Self.startMonitor([
+        let monitor = try await Self.startMonitor([
             "--critical", String(victim.pid), "--json", "--history", historyPath, "--interval", "1",
         ])
         // One scan first, so the snapshot at death has a sample behind it.
         #expect(
-            monitor.waitFor(timeout: 30) { _, _ in
+            await monitor.waitFor(seconds: 30) { _, _ in
                 (try? Data(contentsOf: URL(fileURLWithPath: historyPath))) != nil
             })
-        Thread.sleep(forTimeInterval: 2.5)
+        try await Task.sleep(nanoseconds: 2_500_000_000)
         kill(victim.pid, SIGABRT)
         waitForExit(victim.pid)
         #expect(
-            monitor.waitFor(timeout: 30) { _, _ in
+            await monitor.waitFor(seconds: 30) { _, _ in
                 !Self.alerts(monitor, kind: "process_exited", pid: victim.pid).isEmpty
             })
         monitor.signal(SIGTERM)
-        #expect(monitor.finish(timeout: 20) == 0, "stderr: \(monitor.standardError)")
+        #expect(await monitor.finish(seconds: 20) == 0, "stderr: \(monitor.standardError)")
 
         let reader = try HistoryReader.open(at: historyPath)
         let allExits = try reader.exits()
@@ -146,26 +150,28 @@ struct MonitorTests {
     }
 
     @Test("a corrupt history file is set aside, reported once, and monitoring goes on")
-    func corruptHistory() throws {
+    func corruptHistory() async throws {
         let directory = TemporaryDirectory()
         let historyPath = directory.file("history.sqlite")
         let garbage = Data(
             "SQLite format 3\u{0}".utf8 + (0..<8192).map { UInt8(truncatingIfNeeded: $0 &* 131) })
         try garbage.write(to: URL(fileURLWithPath: historyPath))
         let victim = try startChild(BuildProducts.testChild, ["sleep", "600"], in: directory.path)
-        let monitor = try Self.startMonitor([
+        let monitor = try await Self.startMonitor([
             "--critical", String(victim.pid), "--json", "--history", historyPath, "--interval", "1",
         ])
         kill(victim.pid, SIGKILL)
         waitForExit(victim.pid)
         #expect(
-            monitor.waitFor(timeout: 30) { _, _ in
+            await monitor.waitFor(seconds: 30) { _, _ in
                 !Self.alerts(monitor, kind: "process_exited", pid: victim.pid).isEmpty
             })
         monitor.signal(SIGTERM)
-        #expect(monitor.finish(timeout: 20) == 0, "stderr: \(monitor.standardError)")
+        #expect(await monitor.finish(seconds: 20) == 0, "stderr: \(monitor.standardError)")
 
-        let problems = monitor.jsonLines.filter { $0["kind"] as? String == "monitor_problem" }
+        let problems = monitor.jsonLines.filter {
+            $0["kind"] as? String == "monitor_problem" && $0["subject"] as? String == "history \(historyPath)"
+        }
         #expect(problems.count == 1, "\(monitor.standardOutput)")
         let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
         let movedAside = try #require(names.first { $0.hasPrefix("history.sqlite.corrupt-") })
@@ -177,7 +183,7 @@ struct MonitorTests {
     @Test(
         "--daemon: backgrounds with a pid file, refuses a second copy, SIGTERM removes the file within seconds"
     )
-    func daemonLifecycle() throws {
+    func daemonLifecycle() async throws {
         let directory = TemporaryDirectory()
         let pidFile = directory.file("monitor.pid")
         let logFile = directory.file("monitor.log")
@@ -202,7 +208,9 @@ struct MonitorTests {
 
         let stopAsked = Date()
         kill(pid, SIGTERM)
-        while kill(pid, 0) == 0 && Date().timeIntervalSince(stopAsked) < 15 { usleep(20_000) }
+        while kill(pid, 0) == 0 && Date().timeIntervalSince(stopAsked) < 15 {
+            try await Task.sleep(nanoseconds: 20_000_000)
+        }
         #expect(kill(pid, 0) != 0, "still running 15 s after SIGTERM")
         #expect(!FileManager.default.fileExists(atPath: pidFile))
         let finalLog = try String(contentsOfFile: logFile, encoding: .utf8)
@@ -210,7 +218,7 @@ struct MonitorTests {
     }
 
     @Test("SIGHUP re-reads the config file; a bad file keeps the running settings")
-    func reloadConfig() throws {
+    func reloadConfig() async throws {
         let directory = TemporaryDirectory()
         let config = directory.file("monitor.conf")
         try "critical = no-such-process-name\ninterval = 1\nhistory = off\n".write(
@@ -220,27 +228,76 @@ struct MonitorTests {
             kill(victim.pid, SIGKILL)
             waitForExit(victim.pid)
         }
-        let monitor = try Self.startMonitor(["--config", config, "--json"])
+        let monitor = try await Self.startMonitor(["--config", config, "--json"])
         try "critical = \(victim.pid)\ninterval = 1\nhistory = off\n".write(
             toFile: config, atomically: true, encoding: .utf8)
         monitor.signal(SIGHUP)
-        #expect(monitor.waitFor(timeout: 30) { _, error in error.contains("1 critical process(es) watched") })
+        #expect(
+            await monitor.waitFor(seconds: 30) { _, error in error.contains("1 critical process(es) watched")
+            })
         try "critical = 1\nbogus_key = 3\n".write(toFile: config, atomically: true, encoding: .utf8)
         monitor.signal(SIGHUP)
         #expect(
-            monitor.waitFor(timeout: 30) { _, error in error.contains("reload failed, settings unchanged") })
+            await monitor.waitFor(seconds: 30) { _, error in
+                error.contains("reload failed, settings unchanged")
+            })
         #expect(monitor.standardError.contains("monitor.conf:2: unknown setting 'bogus_key'"))
         kill(victim.pid, SIGKILL)
         #expect(
-            monitor.waitFor(timeout: 30) { _, _ in
+            await monitor.waitFor(seconds: 30) { _, _ in
                 !Self.alerts(monitor, kind: "process_exited", pid: victim.pid).isEmpty
             })
         monitor.signal(SIGTERM)
-        #expect(monitor.finish(timeout: 20) == 0, "stderr: \(monitor.standardError)")
+        #expect(await monitor.finish(seconds: 20) == 0, "stderr: \(monitor.standardError)")
+    }
+
+    @Test(
+        "a named critical process killed, a probe that ends at once ignored, then its restart: old and new pid"
+    )
+    func restartAfterGrace() async throws {
+        let directory = TemporaryDirectory()
+        // exec'd through a link, the kernel names the process after the link: "svc-restart".
+        let program = directory.file("svc-restart")
+        try FileManager.default.createSymbolicLink(
+            atPath: program, withDestinationPath: BuildProducts.testChild)
+        let first = try startChild(program, ["sleep", "600"])
+        let monitor = try await Self.startMonitor([
+            "--critical", "svc-restart", "--json", "--no-history", "--interval", "1",
+        ])
+        #expect(monitor.standardError.contains("1 critical process(es) watched"), "\(monitor.standardError)")
+        kill(first.pid, SIGKILL)
+        waitForExit(first.pid)
+        #expect(
+            await monitor.waitFor(seconds: 30) { _, _ in
+                !Self.alerts(monitor, kind: "process_exited", pid: first.pid).isEmpty
+            })
+        // Like `ExecStartPre=nginx -t`: the same program, ending at once. Not a restart.
+        let probe = try runCommand(program, ["exit", "0"])
+        #expect(probe.status == 0)
+        let second = try startChild(program, ["sleep", "600"])
+        defer {
+            kill(second.pid, SIGKILL)
+            waitForExit(second.pid)
+        }
+        let restarted = await monitor.waitFor(seconds: 30) { _, _ in
+            !Self.alerts(monitor, kind: "process_restarted", pid: second.pid).isEmpty
+        }
+        monitor.signal(SIGTERM)
+        #expect(await monitor.finish(seconds: 20) == 0, "stderr: \(monitor.standardError)")
+        #expect(restarted, "alerts: \(monitor.standardOutput)")
+        let restarts = monitor.jsonLines.filter { $0["kind"] as? String == "process_restarted" }
+        #expect(restarts.count == 1, "\(restarts)")
+        let facts = try #require(restarts.first?["facts"] as? [String: Any])
+        #expect(facts["old_pid"] as? Int == Int(first.pid))
+        #expect(facts["new_pid"] as? Int == Int(second.pid))
+        #expect((facts["downtime_s"] as? Double ?? 0) > 0)
+        // The probe's exit 0 was neither a restart nor an alert.
+        let exits = monitor.jsonLines.filter { $0["kind"] as? String == "process_exited" }
+        #expect(exits.count == 1, "\(exits)")
     }
 
     @Test("bad arguments and a bad config file are usage errors (exit 2) that name the problem")
-    func usageErrors() throws {
+    func usageErrors() async throws {
         let directory = TemporaryDirectory()
         let config = directory.file("bad.conf")
         try "interval = soon\n".write(toFile: config, atomically: true, encoding: .utf8)

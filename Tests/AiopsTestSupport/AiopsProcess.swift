@@ -45,6 +45,28 @@ public final class RunningCommand: @unchecked Sendable {
         return condition(standardOutput, standardError)
     }
 
+    /// Like `waitFor`, but sleeps without holding a thread: an async test that waits long must
+    /// not keep one of Swift Testing's few cooperative threads from the other suites.
+    @discardableResult
+    public func waitFor(
+        seconds timeout: Double, _ condition: (String, String) -> Bool
+    ) async -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if condition(standardOutput, standardError) { return true }
+            try? await Task.sleep(nanoseconds: 20_000_000)
+        }
+        return condition(standardOutput, standardError)
+    }
+
+    /// Like `finish`, waiting asynchronously for the process to end.
+    @discardableResult
+    public func finish(seconds timeout: Double) async -> Int32 {
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning && Date() < deadline { try? await Task.sleep(nanoseconds: 20_000_000) }
+        return finish(timeout: 0.1)
+    }
+
     /// Waits for the "tracing with …" line aiops prints on stderr once the tracer is attached.
     public func waitUntilTracing(timeout: Double = 15) -> Bool {
         waitFor(timeout: timeout) { _, error in error.contains("tracing with ") }

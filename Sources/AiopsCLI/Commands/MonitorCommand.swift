@@ -2,6 +2,7 @@ import AiopsCore
 import AiopsMonitor
 import AiopsTrace
 import ArgumentParser
+import Foundation
 
 #if canImport(Glibc)
     import Glibc
@@ -92,6 +93,9 @@ struct MonitorProcessesCommand: AsyncParsableCommand {
     @Flag(help: "Alerts as JSON lines on stdout.")
     var json = false
 
+    @Flag(help: "Judge only the critical processes: no crash alerts or resource spikes for others.")
+    var onlyCritical = false
+
     func validate() throws {
         _ = try options()
     }
@@ -120,7 +124,10 @@ struct MonitorProcessesCommand: AsyncParsableCommand {
 
     func options() throws -> MonitorDaemon.Options {
         var options = MonitorDaemon.Options()
-        options.configPath = config
+        // Resolved now: a daemon reloading on SIGHUP must find the same file whatever its cwd.
+        options.configPath = config.map {
+            $0.hasPrefix("/") ? $0 : FileManager.default.currentDirectoryPath + "/" + $0
+        }
         for entry in critical {
             do { options.overrides.critical += try CriticalTarget.parseList(entry) } catch {
                 throw ValidationError("--critical: \(error)")
@@ -143,6 +150,7 @@ struct MonitorProcessesCommand: AsyncParsableCommand {
         options.overrides.alertFile = alertFile
         options.overrides.webhook = webhook
         options.overrides.alertCommand = alertCommand
+        options.overrides.onlyCritical = onlyCritical
         if let duration { options.durationNanoseconds = try parseDuration(duration, option: "--duration") }
         guard let choice = BackendChoice(rawValue: backend) else {
             throw ValidationError("--backend must be auto, bpf, proc or poll (not '\(backend)')")

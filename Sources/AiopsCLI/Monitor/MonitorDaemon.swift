@@ -51,6 +51,12 @@ final class MonitorDaemon {
     }
 
     func run() async throws(AiopsError) {
+        // First the signals (a SIGHUP or SIGTERM during start-up waits in the stream instead of
+        // killing the process), then the pid file (a second copy fails before touching the
+        // kernel or the history).
+        let inputs = MonitorInputs(intervalNanoseconds: settings.rules.intervalNanoseconds)
+        inputs.installSignals(onStop: Self.armStopDeadline)
+        let pidFile = try options.pidFile.map { path throws(AiopsError) in try PidFile(path: path) }
         let opened = try openLifecycleSource(options.backend, options: SourceOptions())
         let source = opened.source
         let table = ProcessTable()
@@ -62,14 +68,11 @@ final class MonitorDaemon {
         let (history, historyAlerts, historyNote) = HistoryWriter.open(
             path: settings.historyPath, limits: settings.historyLimits, clock: clock)
         var dispatcher = try MonitorSinks.dispatcher(settings, json: options.json)
-        let pidFile = try options.pidFile.map { path throws(AiopsError) in try PidFile(path: path) }
 
         announce(opened, engine: engine, historyNote: historyNote)
         if let fd = options.readyDescriptor { Detach.report("ready", on: fd) }
         for alert in historyAlerts { raise(alert, dispatcher: dispatcher, history: history) }
 
-        let inputs = MonitorInputs(intervalNanoseconds: settings.rules.intervalNanoseconds)
-        inputs.installSignals()
         inputs.forward(source)
         inputs.startClock(durationNanoseconds: options.durationNanoseconds)
         let started = BootInstant.now()
@@ -93,7 +96,6 @@ final class MonitorDaemon {
                 }
             case .stop:
                 printError("stopping: delivering what is queued")
-                Self.armStopDeadline()
                 source.stop()
             case .sourceEnded:
                 break loop
@@ -201,6 +203,8 @@ final class MonitorDaemon {
         return text
     }
 
+    /// Armed by the signal handler itself, not by the loop: a loop behind a backlog of events
+    /// must not delay the deadline.
     private static func armStopDeadline() {
         DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(stopDeadlineSeconds)) {
             printError("stopping took over \(stopDeadlineSeconds) s: exiting without the rest")

@@ -72,8 +72,9 @@ final class MonitorInputs: @unchecked Sendable {
         }
     }
 
-    /// SIGTERM/SIGINT stop (a second one exits at once), SIGHUP reloads.
-    func installSignals() {
+    /// SIGTERM/SIGINT stop (a second one exits at once), SIGHUP reloads. `onStop` runs in the
+    /// handler, at once, whatever the loop is doing.
+    func installSignals(onStop: @escaping @Sendable () -> Void) {
         signal(SIGPIPE, SIG_IGN)
         for number in [SIGTERM, SIGINT, SIGHUP] {
             signal(number, SIG_IGN)
@@ -84,6 +85,7 @@ final class MonitorInputs: @unchecked Sendable {
                     return
                 }
                 if stops.add(1, ordering: .relaxed).newValue > 1 { _exit(128 + number) }
+                onStop()
                 continuation.yield(.stop)
             }
             handler.resume()

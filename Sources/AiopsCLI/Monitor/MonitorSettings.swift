@@ -31,8 +31,13 @@ struct MonitorOverrides {
     var alertFile: String?
     var webhook: String?
     var alertCommand: String?
+    var onlyCritical = false
 
     func apply(to settings: inout MonitorSettings) {
+        if onlyCritical {
+            settings.rules.alertOnAnyCrash = false
+            settings.rules.anomaliesForAllProcesses = false
+        }
         if !critical.isEmpty { settings.rules.critical = critical }
         if let intervalNanoseconds { settings.rules.intervalNanoseconds = intervalNanoseconds }
         if let historyPath { settings.historyPath = historyPath }
