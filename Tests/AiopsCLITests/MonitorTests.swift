@@ -256,13 +256,15 @@ struct MonitorTests {
     )
     func restartAfterGrace() async throws {
         let directory = TemporaryDirectory()
-        // exec'd through a link, the kernel names the process after the link: "svc-restart".
-        let program = directory.file("svc-restart")
+        // exec'd through a link, the kernel names the process after the link: a name no other
+        // process on the machine has (a copy of this test may have run before).
+        let name = "svc-" + String(UInt32.random(in: 0..<UInt32.max), radix: 36)
+        let program = directory.file(name)
         try FileManager.default.createSymbolicLink(
             atPath: program, withDestinationPath: BuildProducts.testChild)
         let first = try startChild(program, ["sleep", "600"])
         let monitor = try await Self.startMonitor([
-            "--critical", "svc-restart", "--json", "--no-history", "--interval", "1",
+            "--critical", name, "--json", "--no-history", "--interval", "1",
         ])
         #expect(monitor.standardError.contains("1 critical process(es) watched"), "\(monitor.standardError)")
         kill(first.pid, SIGKILL)

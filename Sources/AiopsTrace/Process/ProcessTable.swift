@@ -50,6 +50,13 @@ public final class ProcessTable {
 
     public var count: Int { records.count }
 
+    /// Forgets every process whose pid is not in `living` (a fresh /proc listing): records left
+    /// by exits the source lost. A long-running consumer calls it now and then, so the table
+    /// holds what is alive, not everything that ever lost its exit.
+    public func prune(keeping living: Set<Int32>) {
+        records = records.filter { living.contains($0.key) }
+    }
+
     public func record(pid: Int32) -> Record? { records[pid] }
 
     /// Adds the processes that exist now. Call after the source started, so nothing is born
@@ -184,26 +191,5 @@ public final class ProcessTable {
         let oldest = records.values.sorted { $0.sequence < $1.sequence }.prefix(excess)
         for record in oldest { records[record.pid] = nil }
         evictions += UInt64(oldest.count)
-    }
-}
-
-/// A fixed-size set of the most recently inserted keys.
-struct RecentKeys {
-    private var ring: [ProcessKey?]
-    private var members: Set<ProcessKey> = []
-    private var next = 0
-
-    init(capacity: Int) {
-        ring = Array(repeating: nil, count: capacity)
-    }
-
-    func contains(_ key: ProcessKey) -> Bool { members.contains(key) }
-
-    mutating func insert(_ key: ProcessKey) {
-        guard !members.contains(key) else { return }
-        if let evicted = ring[next] { members.remove(evicted) }
-        ring[next] = key
-        members.insert(key)
-        next = (next + 1) % ring.count
     }
 }
