@@ -44,6 +44,20 @@ struct ProcessTableTests {
         #expect(details.argv == ["nginx", "-g", "daemon off;"])
     }
 
+    @Test(
+        "pruning keeps a record missing from /proc for the grace (its exit may be in flight), then drops it")
+    func pruneAfterGrace() throws {
+        let table = ProcessTable()
+        let process = Script.process(400, "gone", start: Script.at(0))
+        _ = table.apply(Script.exec(process, ["gone"]))
+        table.prune(keeping: [], at: Script.at(1_000), graceNanoseconds: 30_000_000_000)
+        #expect(table.record(pid: 400) != nil)
+        table.prune(keeping: [], at: Script.at(20_000), graceNanoseconds: 30_000_000_000)
+        #expect(table.record(pid: 400)?.argv == ["gone"])
+        table.prune(keeping: [], at: Script.at(31_000), graceNanoseconds: 30_000_000_000)
+        #expect(table.record(pid: 400) == nil)
+    }
+
     @Test("a pid reused by another process never inherits the old process's facts")
     func pidReuse() throws {
         let table = ProcessTable()

@@ -87,7 +87,7 @@ final class MonitorDaemon {
             case .scan:
                 deliver(engine.scan(at: BootInstant.now()), dispatcher: dispatcher, history: history)
                 // Records of processes whose exit was lost would otherwise stay until evicted.
-                table.prune(keeping: Set(ProcFS().pids()))
+                table.prune(keeping: Set(ProcFS().pids()), at: BootInstant.now())
             case .tick:
                 deliver(engine.tick(at: BootInstant.now()), dispatcher: dispatcher, history: history)
                 flushHistory(history, dispatcher: dispatcher)

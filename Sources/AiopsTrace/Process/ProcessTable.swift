@@ -43,6 +43,8 @@ public final class ProcessTable {
     private var records: [Int32: Record] = [:]
     private var nextSequence: UInt64 = 0
     private var recentExits = RecentKeys(capacity: 4096)
+    /// For `prune`: when each record was first found missing from /proc.
+    private var missingSince: [Int32: BootInstant] = [:]
 
     public init(capacity: Int = 131_072) {
         self.capacity = capacity
@@ -50,11 +52,24 @@ public final class ProcessTable {
 
     public var count: Int { records.count }
 
-    /// Forgets every process whose pid is not in `living` (a fresh /proc listing): records left
-    /// by exits the source lost. A long-running consumer calls it now and then, so the table
-    /// holds what is alive, not everything that ever lost its exit.
-    public func prune(keeping living: Set<Int32>) {
-        records = records.filter { living.contains($0.key) }
+    /// Forgets processes missing from /proc (`living`, a fresh listing) for `graceNanoseconds`:
+    /// records left by exits the source lost. Not at once: a process reaped a moment ago still
+    /// has its exit event (and its killer) in flight, and must find its record when it lands.
+    /// A long-running consumer calls it now and then, so the table holds what is alive, not
+    /// everything that ever lost its exit.
+    public func prune(
+        keeping living: Set<Int32>, at now: BootInstant, graceNanoseconds: UInt64 = 30_000_000_000
+    ) {
+        var stillMissing: [Int32: BootInstant] = [:]
+        for pid in records.keys where !living.contains(pid) {
+            let since = missingSince[pid] ?? now
+            if now.nanoseconds &- since.nanoseconds >= graceNanoseconds {
+                records[pid] = nil
+            } else {
+                stillMissing[pid] = since
+            }
+        }
+        missingSince = stillMissing
     }
 
     public func record(pid: Int32) -> Record? { records[pid] }
