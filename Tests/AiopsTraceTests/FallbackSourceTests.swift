@@ -154,11 +154,22 @@ struct PollThreadTests {
     @Test("a rename (PR_SET_NAME) is not an exec")
     func renameIsNotExec() async throws {
         let collector = EventCollector(TestSources.poll(intervalMilliseconds: 30))
-        // Seen under its own name for 400 ms, then renamed, with the same executable.
-        let script =
-            "import ctypes, time; time.sleep(0.4); ctypes.CDLL(None).prctl(15, b'renamed', 0, 0, 0); time.sleep(0.5)"
-        let child = try startChild("/usr/bin/python3", ["-c", script])
-        try await Task.sleep(nanoseconds: 1_200_000_000)
+        // Renames itself only once the poller has seen its exec (the go file appears), so that a
+        // scan stalled by a loaded machine cannot merge the exec and the rename into one change.
+        let go = FileManager.default.temporaryDirectory.appendingPathComponent("aiops-rename-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: go) }
+        let script = """
+            import ctypes, os, sys, time
+            while not os.path.exists(sys.argv[1]): time.sleep(0.02)
+            ctypes.CDLL(None).prctl(15, b'renamed', 0, 0, 0); time.sleep(0.5)
+            """
+        let child = try startChild("/usr/bin/python3", ["-c", script, go.path])
+        let execSeen = await collector.waitUntil { _ in
+            collector.events(of: child).contains { $0.exec != nil && $0.process.comm == "python3" }
+        }
+        #expect(execSeen)
+        FileManager.default.createFile(atPath: go.path, contents: nil)
+        _ = await collector.exit(of: child)
         waitForExit(child.pid)
         await collector.stop()
         let events = collector.events(of: child)

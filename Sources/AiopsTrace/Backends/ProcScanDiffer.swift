@@ -37,8 +37,10 @@ struct ProcScanDiffer {
         for stat in stats {
             let old = known[stat.pid]
             if old?.startTicks != stat.startTicks {
-                events += appeared(stat, parent: current[stat.ppid] ?? known[stat.ppid], time: time)
-                executables[stat.key] = lookup.executable(stat.pid)
+                let executable = lookup.executable(stat.pid)
+                let parent = current[stat.ppid] ?? known[stat.ppid]
+                events += appeared(stat, executable: executable, parent: parent, time: time)
+                executables[stat.key] = executable
             } else if let old, old.comm != stat.comm, !stat.isZombie {
                 let executable = lookup.executable(stat.pid)
                 if executable != executables[stat.key] {
@@ -61,7 +63,11 @@ struct ProcScanDiffer {
     }
 
     /// A new process: a fork from its parent, and an exec if it no longer runs the parent's program.
-    private func appeared(_ stat: ProcStat, parent: ProcStat?, time: BootInstant) -> [LifecycleEvent] {
+    /// The executables are compared, not the names: a child caught between fork and exec carries
+    /// the comm of the parent's *thread* that forked it, which may differ from the main thread's.
+    private func appeared(_ stat: ProcStat, executable: [UInt8]?, parent: ProcStat?, time: BootInstant)
+        -> [LifecycleEvent]
+    {
         let parentProcess = EventProcess(
             pid: stat.ppid, tid: stat.ppid, ppid: parent?.ppid, uid: nil,
             comm: parent?.comm ?? UntrustedText(bytes: []), start: parent?.start)
@@ -69,8 +75,16 @@ struct ProcScanDiffer {
             time: time, source: .procPoll, process: parentProcess,
             payload: .fork(
                 ForkDetails(childPID: stat.pid, childTID: stat.pid, childStart: stat.start, isThread: false)))
-        guard !stat.isKernelThread, parent?.comm != stat.comm else { return [fork] }
-        return [fork, execEvent(stat, time: time)]
+        guard !stat.isKernelThread else { return [fork] }
+        let parentExecutable = parent.flatMap { executables[$0.key] ?? lookup.executable($0.pid) }
+        let sameProgram: Bool
+        if let executable, let parentExecutable {
+            sameProgram = executable == parentExecutable
+        } else {
+            // Without root another user's exe link is unreadable: the name is all there is.
+            sameProgram = parent?.comm == stat.comm
+        }
+        return sameProgram ? [fork] : [fork, execEvent(stat, time: time)]
     }
 
     private func execEvent(_ stat: ProcStat, time: BootInstant) -> LifecycleEvent {
