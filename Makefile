@@ -28,7 +28,7 @@ SWIFT ?= swift
 SWIFT_FORMAT ?= swift-format
 FORMAT_PATHS := Package.swift Sources Tests
 
-.PHONY: all deps bpf build build-debug test run fmt lint bench clean
+.PHONY: all deps bpf build build-debug test run fmt lint bench bench-monitor clean
 
 all: build
 
@@ -74,6 +74,11 @@ lint:
 
 bench: build
 	python3 tools/bench/lifecycle_storm.py $(BENCH_ARGS)
+
+# AC6: the monitoring daemon's CPU and memory next to exitsnoop's, under 1000 idle processes and a
+# 250/s process churn; four phases of 10 minutes each by default (BENCH_ARGS="--seconds 60" to try).
+bench-monitor: build
+	python3 tools/bench/monitor_overhead.py $(BENCH_ARGS)
 
 clean:
 	rm -rf .build Sources/CAiopsBPF/bpfobj
