@@ -95,14 +95,18 @@ public struct ExecDetails: Hashable, Sendable {
     public var argvTruncated: Bool
     /// The source could not read argv at all (the process was already gone, for /proc).
     public var argvMissing: Bool
+    /// The path was longer than the source could carry (255 bytes from the kernel): a prefix.
+    public var filenameTruncated: Bool
 
     public init(
-        filename: UntrustedText, argv: [UntrustedText], argvTruncated: Bool, argvMissing: Bool = false
+        filename: UntrustedText, argv: [UntrustedText], argvTruncated: Bool, argvMissing: Bool = false,
+        filenameTruncated: Bool = false
     ) {
         self.filename = filename
         self.argv = argv
         self.argvTruncated = argvTruncated
         self.argvMissing = argvMissing
+        self.filenameTruncated = filenameTruncated
     }
 }
 

@@ -45,6 +45,8 @@ public struct EventJSONEncoder {
         case .exec(let exec):
             json.key("filename")
             json.string(exec.filename)
+            json.key("filename_truncated")
+            json.bool(exec.filenameTruncated)
             json.key("argv")
             writeArguments(exec.argv, into: &json)
             json.key("argv_truncated")

@@ -61,11 +61,10 @@ public struct EventTableRenderer {
     private func appendDetails(_ event: LifecycleEvent, to output: inout [UInt8]) {
         switch event.payload {
         case .exec(let exec):
-            if exec.argvMissing {
+            if exec.argvMissing || exec.argv.isEmpty {
                 exec.filename.appendTerminalSafe(to: &output)
-                output.append(" (argv unavailable)")
-            } else if exec.argv.isEmpty {
-                exec.filename.appendTerminalSafe(to: &output)
+                if exec.filenameTruncated { output.append("…") }
+                if exec.argvMissing { output.append(" (argv unavailable)") }
             } else {
                 Self.appendCommandLine(exec.argv, to: &output)
             }

@@ -185,6 +185,32 @@ struct BPFSourceTests {
         #expect(exec.argv[2] == UntrustedText(long.utf8))
     }
 
+    @Test("an exec path beyond 255 bytes arrives as its prefix, flagged; a short one is not flagged")
+    func longFilenameTruncated() async throws {
+        let collector = EventCollector(try TestSources.bpf())
+        let directory = TemporaryDirectory()
+        // Two nested 150-byte names: the path passed to execve is over 300 bytes.
+        let deep =
+            directory.path + "/" + String(repeating: "d", count: 150) + "/"
+            + String(repeating: "e", count: 150)
+        try FileManager.default.createDirectory(atPath: deep, withIntermediateDirectories: true)
+        let program = deep + "/aiops-testchild"
+        try FileManager.default.createSymbolicLink(
+            atPath: program, withDestinationPath: BuildProducts.testChild)
+        let long = try startChild(program, ["exit", "0"])
+        waitForExit(long.pid)
+        let (short, _) = try runTestChild(["exit", "0"])
+        _ = try #require(await collector.exit(of: long))
+        _ = try #require(await collector.exit(of: short))
+        await collector.stop()
+        let exec = try #require(collector.events(of: long).compactMap(\.exec).first)
+        #expect(exec.filenameTruncated)
+        #expect(exec.filename.bytes == Array(program.utf8.prefix(255)))
+        let shortExec = try #require(collector.events(of: short).compactMap(\.exec).first)
+        #expect(!shortExec.filenameTruncated)
+        #expect(shortExec.filename == UntrustedText(BuildProducts.testChild.utf8))
+    }
+
     @Test("a comm set to hostile bytes is reported exactly")
     func hostileComm() async throws {
         let collector = EventCollector(try TestSources.bpf())

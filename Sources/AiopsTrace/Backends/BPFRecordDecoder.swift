@@ -82,7 +82,8 @@ enum BPFRecordDecoder {
         return ExecDetails(
             filename: filename, argv: splitArguments(args),
             argvTruncated: flags & AIOPS_FLAG_ARGS_TRUNCATED.rawValue != 0,
-            argvMissing: flags & AIOPS_FLAG_ARGS_UNREADABLE.rawValue != 0)
+            argvMissing: flags & AIOPS_FLAG_ARGS_UNREADABLE.rawValue != 0,
+            filenameTruncated: flags & AIOPS_FLAG_FILENAME_TRUNCATED.rawValue != 0)
     }
 
     /// NUL-separated, the last one terminated (unless cut by truncation).
