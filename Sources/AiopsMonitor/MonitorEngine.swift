@@ -16,6 +16,10 @@ public final class MonitorEngine {
     private var watch: CriticalWatch
     private var anomalies: ResourceAnomalyDetector
     private var forkStorms = ForkStormDetector()
+    /// Each forking parent as its last fork event described it: a storm is named from this, since
+    /// the parent may have exec'd, renamed itself or ended by the time its window closes.
+    private var forkers: [ProcessKey: EventProcess] = [:]
+    static let maxForkers = 16_384
     private var zombies = ZombieWatch()
     public private(set) var statistics = MonitorStatistics()
     /// Restarts waiting out their grace: a process that appears and ends at once (systemd's
@@ -91,7 +95,11 @@ public final class MonitorEngine {
                 at: event.time)
         case .fork(let fork):
             guard !fork.isThread else { return MonitorOutput() }
-            if let parent = event.process.key { forkStorms.recordFork(parent: parent, at: event.time) }
+            if let parent = event.process.key {
+                forkStorms.recordFork(parent: parent, at: event.time)
+                if forkers.count >= Self.maxForkers, forkers[parent] == nil { forkers.removeAll() }
+                forkers[parent] = event.process
+            }
             statistics.forks += 1
             guard !watch.targets.isEmpty, let child = fork.childKey else { return MonitorOutput() }
             // A forked child runs its parent's program until it execs: same name, same unit.
@@ -163,6 +171,7 @@ public final class MonitorEngine {
         if let key {
             anomalies.forget(key)
             forkStorms.forget(key)
+            forkers[key] = nil
             if reportedLost.remove(key) { return output }  // already reported by a scan
         }
         if let key, let (process, last) = watch.exited(key, at: event.time) {
@@ -311,10 +320,11 @@ public final class MonitorEngine {
     public func tick(at now: BootInstant) -> MonitorOutput {
         var output = confirmRestarts(at: now)
         for storm in forkStorms.evaluate(now: now) {
+            let forker = forkers[storm.parent].flatMap { $0.comm.isEmpty ? nil : $0 }
             let comm =
-                statReader.snapshot(pid: storm.parent.pid, includeArgv: false)?.stat.comm
+                forker?.comm ?? statReader.snapshot(pid: storm.parent.pid, includeArgv: false)?.stat.comm
                 ?? UntrustedText(bytes: [])
-            let unit = units.unit(pid: storm.parent.pid)
+            let unit = forker.flatMap { units.unit(of: $0) } ?? units.unit(pid: storm.parent.pid)
             output.forkStorms.append(
                 ForkStormRecord(
                     unixNanoseconds: clock.unixNanoseconds(now), parentPID: storm.parent.pid,

@@ -84,6 +84,7 @@ final class MonitorDaemon {
                     guard let event = table.apply(event) else { continue }
                     deliver(engine.observe(event), dispatcher: dispatcher, history: history)
                 }
+                inputs.processed(batch.count)
             case .scan:
                 deliver(engine.scan(at: BootInstant.now()), dispatcher: dispatcher, history: history)
                 // Records of processes whose exit was lost would otherwise stay until evicted.

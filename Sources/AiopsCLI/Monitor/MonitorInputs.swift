@@ -32,6 +32,11 @@ final class MonitorInputs: @unchecked Sendable {
     private var timer: DispatchSourceTimer?
     private var signalSources: [DispatchSourceSignal] = []
     private let stops = Atomic<Int>(0)
+    /// Events forwarded but not yet processed by the loop. Above `maxPendingEvents` the forwarder
+    /// stops taking batches, so the source's own bounded queue fills and counts what it drops:
+    /// a loop that falls behind in a storm costs counted events, not unbounded memory.
+    private let pendingEvents = Atomic<Int>(0)
+    static let maxPendingEvents = 16_384
 
     init(intervalNanoseconds: UInt64) {
         (stream, continuation) = AsyncStream.makeStream(bufferingPolicy: .unbounded)
@@ -45,11 +50,21 @@ final class MonitorInputs: @unchecked Sendable {
     /// Forwards the source's batches; `.sourceEnded` when it has delivered everything.
     func forward(_ source: any LifecycleSource) {
         let batches = source.start()
-        let continuation = self.continuation
-        Task.detached {
-            for await batch in batches { continuation.yield(.events(batch)) }
+        Task.detached { [self] in
+            for await batch in batches {
+                while pendingEvents.load(ordering: .relaxed) > Self.maxPendingEvents {
+                    try? await Task.sleep(nanoseconds: 2_000_000)
+                }
+                pendingEvents.add(batch.count, ordering: .relaxed)
+                continuation.yield(.events(batch))
+            }
             continuation.yield(.sourceEnded)
         }
+    }
+
+    /// The loop has processed a batch of `count` events.
+    func processed(_ count: Int) {
+        pendingEvents.subtract(count, ordering: .relaxed)
     }
 
     func startClock(durationNanoseconds: UInt64?) {
