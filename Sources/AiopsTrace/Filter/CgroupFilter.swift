@@ -34,7 +34,8 @@ public final class CgroupFilter {
         case .exec where member:
             memberPIDs.insert(event.process.pid)
         case .exit:
-            defer { memberPIDs.remove(event.process.pid) }
+            // `member` was decided above: the exit itself still passes.
+            memberPIDs.remove(event.process.pid)
         case .signal(let signal):
             return member || memberPIDs.contains(signal.targetPID)
         default:
