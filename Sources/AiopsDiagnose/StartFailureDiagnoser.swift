@@ -144,14 +144,14 @@ public struct StartFailureDiagnoser: Sendable {
         }
     }
 
-    private func mainExit(_ properties: UnitProperties) -> ExitRecord? {
+    private func mainExit(_ properties: UnitProperties) -> UnitExitStatus? {
         guard let code = properties.integer("ExecMainCode"), code != 0,
             let status = properties.integer("ExecMainStatus")
         else { return nil }
         let names = [1: "exited", 2: "killed", 3: "dumped"]
         guard let name = names[Int(code)] else { return nil }
         if name == "exited" && status == 0 { return nil }
-        return ExitRecord(code: name, status: Int32(status))
+        return UnitExitStatus(code: name, status: Int32(status))
     }
 
     private func badExecutables(

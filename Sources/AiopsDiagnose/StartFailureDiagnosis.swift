@@ -23,7 +23,7 @@ public struct StartFailureDiagnosis: Sendable {
     /// When the last attempt began (microseconds since the epoch).
     public var attemptTime: Int64?
     /// How its process ended (journal, else systemctl's ExecMain*).
-    public var exit: ExitRecord?
+    public var exit: UnitExitStatus?
     public var unitResult: String?
     public var jobResult: String?
 

@@ -1,6 +1,10 @@
 import AiopsCore
 import Synchronization
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Read-only access to the daemon's history from another process (`aiops analyze`). It never
 /// moves, repairs, migrates or prunes anything: a file that is not a sound aiops history is an
 /// error here, and the daemon sets it aside at its next start. It reads while the daemon
@@ -25,13 +29,18 @@ public final class HistoryReader: HistoryReading, Sendable {
         let connection: SQLiteConnection
         let verdict: DatabaseValidation.Verdict
         do {
-            connection = try SQLiteConnection(path: path, access: .readOnly)
-            connection.setBusyTimeout(milliseconds: DatabaseValidation.busyTimeoutMilliseconds)
-            try connection.enableDefensiveMode()
-            try connection.execute("PRAGMA query_only = ON")
-            verdict = try DatabaseValidation.validate(connection, integrityCheck: false)
-        } catch {
-            throw HistoryStoreError("cannot read the history \(path): \(error)", sqliteCode: error.code)
+            (connection, verdict) = try openValidated(path, access: .readOnly)
+        } catch let first {
+            // A WAL file in a directory we cannot write (a read-only mount, another user's
+            // directory): SQLite cannot make its shared-memory index, so read it as immutable.
+            guard first.code & 0xFF == 14, !directoryIsWritable(path) else {
+                throw HistoryStoreError("cannot read the history \(path): \(first)", sqliteCode: first.code)
+            }
+            do {
+                (connection, verdict) = try openValidated(path, access: .readOnlyImmutable)
+            } catch {
+                throw HistoryStoreError("cannot read the history \(path): \(error)", sqliteCode: error.code)
+            }
         }
         switch verdict {
         case .history: return HistoryReader(path: path, connection: connection)
@@ -39,6 +48,21 @@ public final class HistoryReader: HistoryReading, Sendable {
         case .damaged(let damage): throw HistoryStoreError("the history \(path) \(damage)")
         case .busy(let message): throw HistoryStoreError("the history \(path) is locked: \(message)")
         }
+    }
+
+    private static func openValidated(_ path: String, access: SQLiteConnection.Access) throws(SQLiteError)
+        -> (SQLiteConnection, DatabaseValidation.Verdict)
+    {
+        let connection = try SQLiteConnection(path: path, access: access)
+        connection.setBusyTimeout(milliseconds: DatabaseValidation.busyTimeoutMilliseconds)
+        try connection.enableDefensiveMode()
+        try connection.execute("PRAGMA query_only = ON")
+        return (connection, try DatabaseValidation.validate(connection, integrityCheck: false))
+    }
+
+    private static func directoryIsWritable(_ path: String) -> Bool {
+        let directory = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
+        return access(directory.isEmpty ? "/" : directory, W_OK) == 0
     }
 
     public func exits(_ query: ExitQuery = ExitQuery()) throws(HistoryStoreError) -> [ExitRecord] {

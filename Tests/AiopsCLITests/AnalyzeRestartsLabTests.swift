@@ -84,6 +84,60 @@ struct AnalyzeRestartsLabTests {
         }
     }
 
+    @Test(
+        "the monitoring daemon's history is joined in: each crash gets its process, who sent the signal, the resources at death"
+    )
+    func monitorHistoryJoined() async throws {
+        let directory = TemporaryDirectory()
+        let history = directory.path + "/history.sqlite"
+        // The daemon runs on the host and sees the lab's processes (the same kernel); the lab
+        // reads the history through a read-only bind, as `analyze` reads a live daemon's file.
+        let monitor = try RunningCommand(
+            BuildProducts.aiops, ["monitor", "processes", "--history", history, "--interval", "1", "--json"])
+        let started = await monitor.waitFor(seconds: 30) { _, error in error.contains("monitoring with ") }
+        try #require(started, "no start line; stderr: \(monitor.standardError)")
+        let unit = "aiops-lab-crashloop.service"
+        try await SystemdLab.with(readOnlyBinds: SystemdLab.defaultReadOnlyBinds + [directory.path]) { lab in
+            try await lab.installProjectUnits(unit)
+            #expect(try await lab.systemctl("start", unit).status == 0)
+            let looped = try await lab.waitUntil(timeout: 60) {
+                (Int(try await lab.property(unit, "NRestarts")) ?? 0) >= 3
+            }
+            #expect(looped)
+            #expect(try await lab.systemctl("stop", unit).status == 0)
+            monitor.signal(SIGTERM)
+            #expect(await monitor.finish(seconds: 20) == 0, "\(monitor.standardError)")
+
+            let result = try await lab.aiops([
+                "analyze", "restarts", "--service", unit, "--period", "1h", "--json", "--history", history,
+            ])
+            #expect(result.status == 0, "\(result.standardError)")
+            let json = try AnalyzeServiceLabTests.object(result)
+            let source = try #require(json["monitor_history"] as? [String: Any])
+            #expect(source["available"] as? Bool == true, "\(source)")
+            let crashes = try #require(json["episodes"] as? [[String: Any]]).filter {
+                $0["category"] as? String == "crash"
+            }
+            try #require(crashes.count >= 3)
+            #expect(source["matched"] as? Int == crashes.count)
+            for crash in crashes {
+                let death = try #require(crash["monitor"] as? [String: Any], "not joined: \(crash)")
+                // The unit's shell kills itself: the sender is the dying process.
+                #expect(death["comm"] as? String == "sh")
+                #expect(death["killer_pid"] as? Int == death["pid"] as? Int)
+                #expect(death["source"] as? String == "bpf")
+                let joinedAt = try #require(Self.microseconds(death["time"]))
+                let loggedAt = try #require(Self.microseconds(crash["time"]))
+                #expect(abs(loggedAt - joinedAt) < 2_000_000)
+            }
+            let table = try await lab.aiops([
+                "analyze", "restarts", "--service", unit, "--period", "1h", "--history", history,
+            ])
+            #expect(table.standardOutput.contains("signal sent by itself"), "\(table.standardOutput)")
+            #expect(table.standardOutput.contains("matched to episodes"))
+        }
+    }
+
     @Test("manual systemctl restarts are classified manual, with the recovery from Stopping to Started")
     func manualRestarts() async throws {
         try await SystemdLab.with { lab in

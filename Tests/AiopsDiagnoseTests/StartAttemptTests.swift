@@ -41,7 +41,7 @@ final class StartAttemptTests: XCTestCase {
         XCTAssertEqual(attempt.entries.count, 4)
         XCTAssertEqual(attempt.startedMicroseconds, 3)
         XCTAssertEqual(attempt.invocationID, "two")
-        XCTAssertEqual(attempt.exit, ExitRecord(code: "exited", status: 203))
+        XCTAssertEqual(attempt.exit, UnitExitStatus(code: "exited", status: 203))
         XCTAssertEqual(attempt.result, "exit-code")
         XCTAssertEqual(attempt.spawnFailures.count, 1)
     }

@@ -39,12 +39,12 @@ final class SystemdTextTests: XCTestCase {
     }
 
     func testExitRecordNames() {
-        XCTAssertEqual(ExitRecord(code: "exited", status: 203).statusText, "203/EXEC")
-        XCTAssertTrue(ExitRecord(code: "exited", status: 203).meaning.contains("could not execute"))
-        XCTAssertEqual(ExitRecord(code: "exited", status: 1).statusText, "1/FAILURE")
-        XCTAssertEqual(ExitRecord(code: "exited", status: 42).statusText, "42/n/a")
-        XCTAssertEqual(ExitRecord(code: "dumped", status: 11).statusText, "11/SEGV")
-        XCTAssertEqual(ExitRecord(code: "dumped", status: 11).meaning, "killed by SIGSEGV (core dumped)")
+        XCTAssertEqual(UnitExitStatus(code: "exited", status: 203).statusText, "203/EXEC")
+        XCTAssertTrue(UnitExitStatus(code: "exited", status: 203).meaning.contains("could not execute"))
+        XCTAssertEqual(UnitExitStatus(code: "exited", status: 1).statusText, "1/FAILURE")
+        XCTAssertEqual(UnitExitStatus(code: "exited", status: 42).statusText, "42/n/a")
+        XCTAssertEqual(UnitExitStatus(code: "dumped", status: 11).statusText, "11/SEGV")
+        XCTAssertEqual(UnitExitStatus(code: "dumped", status: 11).meaning, "killed by SIGSEGV (core dumped)")
         XCTAssertEqual(SystemdExitStatus.name(200), "CHDIR")
         XCTAssertEqual(SystemdExitStatus.name(226), "NAMESPACE")
     }

@@ -1,4 +1,5 @@
 import AiopsCore
+import AiopsStore
 import ArgumentParser
 
 /// `aiops analyze restarts --service NAME [--period 7d] [--json]`.
@@ -12,8 +13,10 @@ struct AnalyzeRestartsCommand: ParsableCommand {
             systemd's NRestarts, which forgets on every stop. Each end of a run is classified:
             crash (signal, core dumped), exit-code failure (status and meaning, e.g. 203/EXEC),
             OOM kill (systemd's, or the kernel log naming the unit's cgroup), watchdog, timeout,
-            start limit hit, manual restart, manual stop/start, failed dependency. Needs systemd
-            as PID 1 (else exit 69); a unit systemd never heard of exits 66.
+            start limit hit, manual restart, manual stop/start, failed dependency. Deaths the
+            monitoring daemon recorded in its history (`aiops monitor processes`) are joined in:
+            who sent the signal, and the process's resources when it died. Needs systemd as
+            PID 1 (else exit 69); a unit systemd never heard of exits 66.
             """)
 
     @Option(help: ArgumentHelp("The unit: mysql means mysql.service.", valueName: "name"))
@@ -21,6 +24,12 @@ struct AnalyzeRestartsCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("How far back to look: 1h, 24h, 7d.", valueName: "duration"))
     var period: String = "7d"
+
+    @Option(
+        help: ArgumentHelp(
+            "The monitoring daemon's history to join in (default \(HistoryStore.defaultPath)).",
+            valueName: "path"))
+    var history: String = HistoryStore.defaultPath
 
     @Flag(help: "One JSON object instead of the report (schema aiops.analyze.restarts/1).")
     var json = false
@@ -37,7 +46,8 @@ struct AnalyzeRestartsCommand: ParsableCommand {
             throw ValidationError("--service: \(error)")
         }
         let nanoseconds = try parseDuration(period, option: "--period")
-        return RestartsOptions(unit: unit, periodMicroseconds: Int64(nanoseconds / 1000), json: json)
+        return RestartsOptions(
+            unit: unit, periodMicroseconds: Int64(nanoseconds / 1000), historyPath: history, json: json)
     }
 
     func run() throws {
@@ -52,5 +62,6 @@ struct AnalyzeRestartsCommand: ParsableCommand {
 struct RestartsOptions {
     var unit: String
     var periodMicroseconds: Int64
+    var historyPath: String
     var json: Bool
 }

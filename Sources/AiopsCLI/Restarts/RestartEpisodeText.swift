@@ -82,6 +82,31 @@ enum RestartEpisodeText {
         return lines
     }
 
+    /// What the monitoring daemon saw of the death: the process, who sent the signal, and its
+    /// resources at the end (the exit event's CPU time, the last sample's memory, threads, fds).
+    static func monitorDeath(_ record: ExitRecord) -> [String] {
+        var process = "Monitor: pid \(record.pid) (\(record.comm.terminalSafe))"
+        if let killer = record.killerPID {
+            let name = record.killerComm.map { " (\($0.terminalSafe))" } ?? ""
+            process +=
+                killer == record.pid ? ", signal sent by itself" : ", signal sent by pid \(killer)\(name)"
+        }
+        var lines = [process]
+        guard let snapshot = record.snapshot else { return lines }
+        var facts: [String] = []
+        if let cpu = snapshot.cpuNanoseconds {
+            facts.append("CPU \(QuantityText.decimal(Double(cpu) / 1e9, digits: 2)) s")
+        }
+        if let rss = snapshot.residentBytes { facts.append("RSS \(QuantityText.bytes(rss))") }
+        if let threads = snapshot.threads { facts.append("\(threads) thread\(threads == 1 ? "" : "s")") }
+        if let files = snapshot.openFiles { facts.append("\(files) open file\(files == 1 ? "" : "s")") }
+        if let read = snapshot.readBytes, let written = snapshot.writeBytes {
+            facts.append("IO \(QuantityText.bytes(read)) read, \(QuantityText.bytes(written)) written")
+        }
+        if !facts.isEmpty { lines.append("At death: " + facts.joined(separator: ", ")) }
+        return lines
+    }
+
     static func signalMeaning(_ signal: Int32) -> String? {
         switch signal {
         case 6: return "abort: an assertion or abort()"

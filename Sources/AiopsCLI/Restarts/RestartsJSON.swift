@@ -15,8 +15,9 @@ import AiopsRender
 ///   (the failure behind a start_limit_hit too), invocation_id, automatic, restart_counter,
 ///   signal, signal_name, core_dumped, exit_status, exit {…} or null, result, start_limit_hit,
 ///   run_started_at, uptime_s, recovered_at, recovery_s, errno, kernel_oom {…} or null,
-///   core_dump_executable, log_tail [..]}]
+///   core_dump_executable, log_tail [..], monitor {…} or null (RestartsMonitorJSON)}]
 /// - kernel_log {available, reason, oom_kills, lost_records}, systemd_n_restarts, journal_entries
+/// - monitor_history {path, available, reason, deaths_recorded, matched}
 /// - advice [{text, command}]
 enum RestartsJSON {
     static let schema = "aiops.analyze.restarts/1"
@@ -43,7 +44,9 @@ enum RestartsJSON {
         statistics(report.statistics, into: &json)
         json.key("episodes")
         json.beginArray()
-        for episode in report.episodes { self.episode(episode, into: &json) }
+        for (index, episode) in report.episodes.enumerated() {
+            self.episode(episode, death: report.monitorHistory.deaths[index], into: &json)
+        }
         json.endArray()
         json.key("kernel_log")
         json.beginObject()
@@ -72,6 +75,7 @@ enum RestartsJSON {
         json.optional(report.systemdRestartCounter) { $0.integer($1) }
         json.key("journal_entries")
         json.integer(report.journalEntries)
+        RestartsMonitorJSON.history(report.monitorHistory, into: &json)
         json.key("advice")
         json.beginArray()
         for item in report.advice {
@@ -169,7 +173,7 @@ enum RestartsJSON {
         json.endObject()
     }
 
-    private static func episode(_ episode: RestartEpisode, into json: inout JSONWriter) {
+    private static func episode(_ episode: RestartEpisode, death: ExitRecord?, into json: inout JSONWriter) {
         json.beginObject()
         json.key("time")
         json.string(UnixTimeText.rfc3339(episode.time))
@@ -242,6 +246,8 @@ enum RestartsJSON {
         json.beginArray()
         for line in episode.logTail { json.string(line) }
         json.endArray()
+        json.key("monitor")
+        json.optional(death) { RestartsMonitorJSON.death($1, into: &$0) }
         json.endObject()
     }
 }

@@ -22,6 +22,16 @@ struct RestartsReport {
         var command: String?
     }
 
+    /// What the monitoring daemon's history added: `deaths[i]` is the death of `episodes[i]`.
+    struct MonitorHistory {
+        var path: String
+        /// Why it could not be read (no file, not an aiops history…); nil when it was read.
+        var unavailable: String?
+        /// Deaths recorded for the unit in the period, matched or not.
+        var recorded: Int = 0
+        var deaths: [Int: ExitRecord] = [:]
+    }
+
     var unit: String
     var now: Int64
     var since: Int64
@@ -33,6 +43,7 @@ struct RestartsReport {
     /// systemd's own counter, shown only to say why it is not used.
     var systemdRestartCounter: Int64?
     var journalEntries: Int
+    var monitorHistory: MonitorHistory
     var advice: [Advice]
 
     var periodSeconds: Double { Double(now - since) / 1e6 }

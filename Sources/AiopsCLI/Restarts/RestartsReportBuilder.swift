@@ -10,9 +10,8 @@ import AiopsSystemd
 /// Gathers `analyze restarts`' facts: the journal for the period, the kernel's OOM kills, the
 /// unit's current state; then rebuilds the history (AiopsAnalyze.RestartHistory).
 ///
-/// The seam for the monitoring daemon's history (AiopsStore): its exits and restarts can be
-/// turned into more `ServiceEvent`s and `KernelOOMKill`s and merged into the inputs below —
-/// RestartHistory does not care where they came from.
+/// The monitoring daemon's history (AiopsStore) is joined in afterwards: its deaths add the
+/// killer and the resources at death to the episodes the journal describes.
 enum RestartsReportBuilder {
     static func build(_ options: RestartsOptions) throws(AiopsError) -> RestartsReport {
         let target = try ServiceTarget.resolve(unit: options.unit, allowUnknown: true)
@@ -56,7 +55,12 @@ enum RestartsReportBuilder {
             episodes: episodes, statistics: statistics, kernelLog: kernelLog,
             memoryMax: properties.quantity("MemoryMax"),
             systemdRestartCounter: properties.integer("NRestarts"),
-            journalEntries: journal.entries, advice: [])
+            journalEntries: journal.entries,
+            monitorHistory: RestartsMonitorHistory.join(
+                episodes, unit: options.unit, execStart: properties.values["ExecStart"]?.lossyString,
+                since: since,
+                path: options.historyPath),
+            advice: [])
         report.advice = RestartAdvice.advise(report)
         return report
     }

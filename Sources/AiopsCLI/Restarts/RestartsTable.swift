@@ -49,6 +49,14 @@ enum RestartsTable {
             sources += lost > 0 ? ", \(lost) records overwritten before read)" : ")"
         case .unavailable(let reason): sources += "; kernel log unavailable: \(reason)"
         }
+        let history = report.monitorHistory
+        if let reason = history.unavailable {
+            sources += "; no monitoring history (\(reason))"
+        } else {
+            sources +=
+                ", monitoring history (\(history.recorded) death\(history.recorded == 1 ? "" : "s") recorded, "
+                + "\(history.deaths.count) matched to episodes)"
+        }
         lines.append(row("Sources", sources))
         return lines
     }
@@ -100,6 +108,7 @@ enum RestartsTable {
         var lines: [Line] = []
         let recent = report.episodes.reversed().prefix(shownEpisodes)
         for (index, episode) in recent.enumerated() {
+            let death = report.monitorHistory.deaths[report.episodes.count - 1 - index]
             let ago = DurationText.format(seconds: Double(max(report.now - episode.time, 0)) / 1e6)
             let bad = episode.cause != .manualRestart && episode.cause != .manualStop
             lines.append(
@@ -108,7 +117,8 @@ enum RestartsTable {
                         Span("  \(index + 1). \(UnixTimeText.local(episode.time)) (\(ago) ago) – "),
                         Span(RestartEpisodeText.title(episode), bad ? .red : nil),
                     ], hangingIndent: 7))
-            for detail in RestartEpisodeText.details(episode, unit: report.unit) {
+            let monitored = death.map(RestartEpisodeText.monitorDeath) ?? []
+            for detail in RestartEpisodeText.details(episode, unit: report.unit) + monitored {
                 lines.append(Line([Span(ServiceTable.pad("", 7) + detail)], hangingIndent: 9))
             }
             if !episode.logTail.isEmpty {

@@ -60,13 +60,13 @@ public struct StartAttempt: Sendable {
     public var invocationID: String? { entries.first(where: { $0.invocationID != nil })?.invocationID }
 
     /// How the process of the attempt ended, from the last "Main/Control process exited" entry.
-    public var exit: ExitRecord? {
+    public var exit: UnitExitStatus? {
         guard let entry = entries.last(where: { $0.messageID == Self.exitMessageID }),
             let code = entry.word("EXIT_CODE"),
             let status = entry.integer("EXIT_STATUS").flatMap({ Int32(exactly: $0) })
         else { return nil }
         let control = (entry.message?.lossyString ?? "").contains("Control process")
-        return ExitRecord(code: code, status: status, controlProcess: control)
+        return UnitExitStatus(code: code, status: status, controlProcess: control)
     }
 
     /// UNIT_RESULT of "Failed with result '…'".
@@ -94,7 +94,7 @@ public struct StartAttempt: Sendable {
 }
 
 /// "code=exited, status=203/EXEC" as the journal records it.
-public struct ExitRecord: Equatable, Sendable {
+public struct UnitExitStatus: Equatable, Sendable {
     /// "exited", "killed", "dumped".
     public var code: String
     public var status: Int32

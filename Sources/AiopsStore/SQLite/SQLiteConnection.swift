@@ -6,6 +6,10 @@ final class SQLiteConnection {
     enum Access {
         /// Reads only: validating a file before trusting it, and `aiops analyze`.
         case readOnly
+        /// Reads a file nobody can be writing: one in a directory this process cannot write
+        /// (a read-only mount, a copy), where SQLite cannot create the WAL index it needs for
+        /// `readOnly`. SQLite's `immutable`: no locks, and the -wal file is not read.
+        case readOnlyImmutable
         /// Reads and writes an existing file; never creates one (the store creates the file
         /// itself, with the permissions it wants).
         case readWrite
@@ -14,6 +18,20 @@ final class SQLiteConnection {
     }
 
     let handle: OpaquePointer
+
+    /// A path as the path part of a `file:` URI: %, ? and # escaped, so they stay part of it.
+    static func uriPath(_ path: String) -> String {
+        var escaped = ""
+        for character in path {
+            switch character {
+            case "%": escaped += "%25"
+            case "?": escaped += "%3F"
+            case "#": escaped += "%23"
+            default: escaped.append(character)
+            }
+        }
+        return escaped
+    }
     private var cache: [String: SQLiteStatement] = [:]
 
     init(path: String, access: Access) throws(SQLiteError) {
@@ -23,11 +41,18 @@ final class SQLiteConnection {
         var flags = SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_EXRESCODE | SQLITE_OPEN_NOMUTEX
         switch access {
         case .readOnly: flags |= SQLITE_OPEN_READONLY
+        case .readOnlyImmutable: flags |= SQLITE_OPEN_READONLY | SQLITE_OPEN_URI
         case .readWrite: flags |= SQLITE_OPEN_READWRITE
         case .memory: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_MEMORY
         }
         var connection: OpaquePointer?
-        let result = sqlite3_open_v2(access == .memory ? ":memory:" : path, &connection, flags, nil)
+        let name: String
+        switch access {
+        case .memory: name = ":memory:"
+        case .readOnlyImmutable: name = "file:" + Self.uriPath(path) + "?immutable=1"
+        case .readOnly, .readWrite: name = path
+        }
+        let result = sqlite3_open_v2(name, &connection, flags, nil)
         guard result == SQLITE_OK, let connection else {
             let error = SQLiteError(code: result, connection: connection, operation: "open \(path)")
             // sqlite3_open_v2 hands back a handle even on failure; it must still be closed.
