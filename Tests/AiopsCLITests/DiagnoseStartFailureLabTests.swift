@@ -154,6 +154,37 @@ struct DiagnoseStartFailureLabTests {
         }
     }
 
+    @Test("a journal entry an unprivileged user forged with UNIT= does not steer the diagnosis")
+    func forgedUnitEntry() throws {
+        try SystemdLab.with { lab in
+            try lab.install(
+                unit: "aiops-diag-holder.service",
+                contents: "[Service]\nExecStart=/usr/bin/python3 -m http.server 8089\n")
+            try lab.install(unit: "aiops-diag-exit1.service", contents: "[Service]\nExecStart=/bin/false\n")
+            #expect(try lab.systemctl("start", "aiops-diag-holder.service").status == 0)
+            _ = try lab.systemctl("start", "aiops-diag-exit1.service")
+            try waitFor(lab, "aiops-diag-exit1.service", state: "failed")
+            // nobody claims, in the unit's name, that its start failed on the holder's port.
+            let forged =
+                "printf 'UNIT=aiops-diag-exit1.service\\nMESSAGE=bind() to 0.0.0.0:8089 failed (98: Address already in use)\\n'"
+                + " | setpriv --reuid=65534 --regid=65534 --clear-groups logger --journald"
+            #expect(try lab.run(["sh", "-c", forged]).status == 0)
+            let arrived = try lab.waitUntil(timeout: 10) {
+                try !lab.journal(["UNIT=aiops-diag-exit1.service", "_UID=65534"]).isEmpty
+            }
+            try #require(arrived, "the forged entry never reached the journal")
+
+            let report = try diagnose(lab, "aiops-diag-exit1")
+            #expect(check(report, "port_conflict")?["outcome"] as? String != "failed")
+            #expect(!((report["quick_fix"] as? String) ?? "").contains("aiops-diag-holder"))
+            let attempt = try #require(report["last_attempt"] as? [String: Any])
+            let journal = (attempt["journal"] as? [[String: Any]] ?? []).compactMap {
+                $0["message"] as? String
+            }
+            #expect(!journal.contains { $0.contains("bind()") }, "\(journal)")
+        }
+    }
+
     @Test("a working directory User= cannot enter: 200/CHDIR, the directory's mode, chown as the fix")
     func permissionDenied() throws {
         try SystemdLab.with { lab in

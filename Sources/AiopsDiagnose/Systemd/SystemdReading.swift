@@ -27,10 +27,16 @@ public struct SystemdReading: Sendable {
         try show.properties(of: unit, names: names)
     }
 
-    /// The last `limit` entries about `unit`, oldest first.
+    /// The last `limit` entries about `unit`, oldest first — only those a process cannot forge
+    /// (ServiceEventDecoder.concernsUnit): journalctl's `UNIT=` match also returns entries any
+    /// user can log with `logger --journald`, and a forged "bind() failed" must not steer the
+    /// diagnosis or its quick fix.
     public func entries(of unit: String, limit: Int) throws(AiopsError) -> [JournalEntry] {
+        let trusted = ServiceEventDecoder(unit: unit)
         var entries: [JournalEntry] = []
-        try journal.read(JournalReader.Query(unit: unit, lastEntries: limit)) { entries.append($0) }
+        try journal.read(JournalReader.Query(unit: unit, lastEntries: limit)) { entry in
+            if trusted.concernsUnit(entry) { entries.append(entry) }
+        }
         return entries
     }
 }
