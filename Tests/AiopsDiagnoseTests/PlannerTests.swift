@@ -133,4 +133,22 @@ final class PlannerTests: XCTestCase {
             dependencies: [dependencies[0], dependencies[3]], dependencyFailedLines: [])
         XCTAssertEqual(soft.outcome, .passed, "a missing Wants= does not block a start")
     }
+
+    func testASystemFileIsNeverHandedToTheServicesUser() {
+        // The error text named /etc/shadow (a service may print any path it likes).
+        for path in ["/etc/shadow", "/usr/bin/sudo", "/var/lib", "/var/lib/../../etc/passwd", "relative/x"] {
+            var facts = facts(checks: [CheckResult(kind: .permissions, outcome: .failed, summary: "")])
+            facts.deniedPaths = [(path: path, missing: false)]
+            facts.user = "nobody"
+            let plan = SolutionPlanner().plan(facts)
+            XCTAssertFalse(plan.quickFix.contains("chown"), "\(path): \(plan.quickFix)")
+            XCTAssertFalse(plan.solutions.flatMap(\.commands).contains { $0.contains("chown") }, path)
+        }
+        var own = facts(checks: [CheckResult(kind: .permissions, outcome: .failed, summary: "")])
+        own.deniedPaths = [(path: "/var/lib/app", missing: false)]
+        own.user = "nobody"
+        XCTAssertEqual(
+            SolutionPlanner().plan(own).quickFix,
+            "sudo chown nobody /var/lib/app && sudo systemctl start nginx.service")
+    }
 }

@@ -17,12 +17,12 @@ public struct SolutionPlanner: Sendable {
         /// Paths the service's user cannot use, with whether they are missing.
         public var deniedPaths: [(path: String, missing: Bool)]
         public var user: String?
-        public var exit: ExitRecord?
+        public var exit: UnitExitStatus?
 
         public init(
             unit: String, checks: [CheckResult], portConflicts: [PortConflict], brokenDependencies: [String],
             failingChecker: [String]?, checkerFile: String?, badExecutables: [(path: String, missing: Bool)],
-            deniedPaths: [(path: String, missing: Bool)], user: String?, exit: ExitRecord?
+            deniedPaths: [(path: String, missing: Bool)], user: String?, exit: UnitExitStatus?
         ) {
             self.unit = unit
             self.checks = checks
@@ -196,6 +196,18 @@ public struct SolutionPlanner: Sendable {
         for denied in facts.deniedPaths {
             let quoted = ShellWord.quote(denied.path)
             let owner = facts.user.map(ShellWord.quote) ?? "root"
+            guard ServiceOwnedPaths.mayHandOver(denied.path) else {
+                // A path from the error text outside the places services own (/etc/shadow, a
+                // binary in /usr): handing it to the service's user would be the wrong fix,
+                // and the text may come from the service itself. Say so; suggest no chown.
+                solutions.append(
+                    Solution(
+                        title:
+                            "Find out why the service needs \(denied.path): a system path, whose owner "
+                            + "should not change for one service",
+                        commands: ["ls -ld \(quoted)", "systemctl cat \(unit)"]))
+                continue
+            }
             if denied.missing {
                 claim(
                     .permissions, "\(denied.path) does not exist",
