@@ -151,4 +151,15 @@ final class PlannerTests: XCTestCase {
             SolutionPlanner().plan(own).quickFix,
             "sudo chown nobody /var/lib/app && sudo systemctl start nginx.service")
     }
+
+    func testAnEscapedUnitNamePastesAsItself() {
+        var facts = facts(checks: [CheckResult(kind: .dependencies, outcome: .failed, summary: "")])
+        facts.unit = "data-disk\\x2d1.service"
+        facts.brokenDependencies = ["dev-disk-by\\x2duuid-1.device"]
+        let plan = SolutionPlanner().plan(facts)
+        XCTAssertEqual(plan.quickFix, "aiops diagnose start-failure --name 'dev-disk-by\\x2duuid-1.device'")
+        XCTAssertTrue(
+            plan.solutions.flatMap(\.commands).contains("sudo systemctl start 'data-disk\\x2d1.service'"),
+            "\(plan.solutions.flatMap(\.commands))")
+    }
 }

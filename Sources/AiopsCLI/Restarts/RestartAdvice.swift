@@ -5,7 +5,9 @@ import AiopsCore
 /// that were seen. Nothing generic is said when nothing was seen.
 enum RestartAdvice {
     static func advise(_ report: RestartsReport) -> [RestartsReport.Advice] {
-        let unit = report.unit
+        // Quoted for the shell: an escaped name ("foo\\x2dbar.service") must paste as itself.
+        let unit = ShellWord.quote(report.unit)
+        let dropIn = ShellWord.quote("/etc/systemd/system/\(report.unit).d")
         let episodes = report.episodes
         var advice: [RestartsReport.Advice] = []
         func seen(_ match: (RestartEpisode.Cause) -> Bool) -> Bool { episodes.contains { match($0.cause) } }
@@ -34,8 +36,8 @@ enum RestartAdvice {
                     text:
                         "Keep core dumps of the crashing process (LimitCORE is not a set-property property: a drop-in)",
                     command:
-                        "mkdir -p /etc/systemd/system/\(unit).d && printf '[Service]\\nLimitCORE=infinity\\n' "
-                        + "> /etc/systemd/system/\(unit).d/50-core.conf && systemctl daemon-reload"))
+                        "mkdir -p \(dropIn) && printf '[Service]\\nLimitCORE=infinity\\n' "
+                        + "> \(dropIn)/50-core.conf && systemctl daemon-reload"))
         }
         if crashes.contains(where: { $0.coreDumpExecutable != nil }) {
             advice.append(
@@ -92,7 +94,7 @@ enum RestartAdvice {
                 .init(
                     text: "The journal never records who ran systemctl: look for it in sudo's log",
                     command:
-                        "journalctl _COMM=sudo --since '\(UnixTimeText.local(report.since))' --no-pager | grep \(unit)"
+                        "journalctl _COMM=sudo --since '\(UnixTimeText.local(report.since))' --no-pager | grep -F -- \(unit)"
                 ))
         }
         if report.statistics.rateIsHigh {

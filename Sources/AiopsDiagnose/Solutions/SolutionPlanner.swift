@@ -1,3 +1,5 @@
+import AiopsCore
+
 /// Solutions ranked by what the checks proved, most likely first, each with exact commands,
 /// and a one-line quick fix for the first.
 ///
@@ -52,7 +54,9 @@ public struct SolutionPlanner: Sendable {
     public init() {}
 
     public func plan(_ facts: Facts) -> Plan {
-        let unit = facts.unit
+        // Quoted once for every command (and title) built below: an escaped unit name such as
+        // "systemd-fsck@dev-disk-by\\x2duuid….service" must survive being pasted into a shell.
+        let unit = ShellWord.quote(facts.unit)
         let start = "sudo systemctl start \(unit)"
         var solutions: [Solution] = []
         var cause: String?
@@ -67,7 +71,7 @@ public struct SolutionPlanner: Sendable {
         }
 
         if facts.failed(.dependencies) {
-            let dependency = facts.brokenDependencies.first
+            let dependency = facts.brokenDependencies.first.map(ShellWord.quote)
             let name = dependency ?? "the failed dependency"
             claim(
                 .dependencies, "a dependency failed: \(name) — systemd never started \(unit)",
@@ -124,7 +128,8 @@ public struct SolutionPlanner: Sendable {
             let port = conflict.port
             if let owner = conflict.owners.first {
                 let name = owner.process.stat.comm.terminalSafe
-                if let other = owner.unit, other.hasSuffix(".service"), other != unit {
+                if let holder = owner.unit, holder.hasSuffix(".service"), holder != facts.unit {
+                    let other = ShellWord.quote(holder)
                     claim(
                         .portConflict, "port \(port) is held by \(other) (PID \(owner.pid), \(name))",
                         "sudo systemctl stop \(other) && \(start)")
