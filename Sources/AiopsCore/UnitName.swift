@@ -14,6 +14,8 @@ public enum UnitName {
         case badCharacter(Character)
         case badStart
         case unknownSuffix(String)
+        /// "@.service", "a@b@c.service": a template's prefix is empty, or "@" appears twice.
+        case badTemplate
 
         public var description: String {
             switch self {
@@ -23,6 +25,8 @@ public enum UnitName {
                 return "a unit name cannot contain \(String(reflecting: String(character)))"
             case .badStart: return "a unit name cannot start with '-' or '.'"
             case .unknownSuffix(let suffix): return "'.\(suffix)' is not a unit type"
+            case .badTemplate:
+                return "a unit name has at most one '@', after a non-empty prefix (name@instance.service)"
             }
         }
     }
@@ -48,6 +52,8 @@ public enum UnitName {
             name += ".service"
         }
         guard name.utf8.count <= 255 else { throw .tooLong(name.utf8.count) }
+        let stem = name[..<(name.lastIndex(of: ".") ?? name.endIndex)]
+        guard stem.first != "@", stem.filter({ $0 == "@" }).count <= 1 else { throw .badTemplate }
         return name
     }
 

@@ -12,7 +12,7 @@ struct UnitNameTests {
             ("session-3.scope", "session-3.scope"),
             ("dev-disk-by\\x2duuid-1.device", "dev-disk-by\\x2duuid-1.device"),
             ("php8.2-fpm", "php8.2-fpm.service"),
-            ("a:b_c", "a:b_c.service"),
+            ("a:b_c", "a:b_c.service"), ("getty@.service", "getty@.service"),
         ])
     func normalized(text: String, name: String) throws {
         #expect(try UnitName.normalize(text) == name)
@@ -32,6 +32,13 @@ struct UnitNameTests {
         "a leading '-' (an option) or '.' is rejected", arguments: ["-h", "--help", ".hidden", "..service"])
     func badStart(text: String) {
         #expect(throws: UnitName.Invalid.badStart) { try UnitName.normalize(text) }
+    }
+
+    @Test(
+        "a template needs a prefix and one '@'",
+        arguments: ["@.service", "@", "@tty1", "a@b@c", "a@b@c.service"])
+    func badTemplate(text: String) {
+        #expect(throws: UnitName.Invalid.badTemplate) { try UnitName.normalize(text) }
     }
 
     @Test("empty is rejected")
