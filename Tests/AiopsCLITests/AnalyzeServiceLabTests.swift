@@ -138,6 +138,40 @@ struct AnalyzeServiceLabTests {
         }
     }
 
+    @Test(
+        "a service that logs hundreds of lines keeps its lifecycle events (they are read from systemd's own lines)"
+    )
+    func chattyService() async throws {
+        try await SystemdLab.with { lab in
+            let unit = "aiops-lab-chatty.service"
+            try await lab.install(
+                unit: unit,
+                contents: """
+                    [Service]
+                    ExecStart=/bin/sh -c 'i=0; while [ $i -lt 400 ]; do echo line $i; i=$((i+1)); done; exec sleep 600'
+                    """)
+            #expect(try await lab.systemctl("start", unit).status == 0)
+            #expect(try await lab.systemctl("restart", unit).status == 0)
+            let chatted = try await lab.waitUntil(timeout: 30) {
+                try await lab.journal(["_SYSTEMD_UNIT=\(unit)", "MESSAGE=line 399"]).count == 2
+            }
+            try #require(chatted, "both runs logged their 400 lines")
+            let started = try await lab.journal([
+                "UNIT=\(unit)", "MESSAGE_ID=39f53479d3a045ac8e11786248231fbf",
+            ])
+            .compactMap { ($0["__REALTIME_TIMESTAMP"] as? String).flatMap { Int64($0) } }
+            try #require(started.count == 2)
+
+            let json = try Self.object(try await lab.aiops(["analyze", "service", "--name", unit, "--json"]))
+            let events = try #require(json["events"] as? [[String: Any]])
+            let startTimes = events.filter { $0["kind"] as? String == "started" }.compactMap {
+                ($0["time"] as? String).flatMap(Self.microseconds(rfc3339:))
+            }
+            #expect(startTimes == started, "\(events)")
+            #expect(events.contains { $0["kind"] as? String == "stopping" })
+        }
+    }
+
     @Test("journal bytes are escaped: no raw escape sequence reaches the terminal, JSON stays valid")
     func hostileJournal() async throws {
         try await SystemdLab.with { lab in

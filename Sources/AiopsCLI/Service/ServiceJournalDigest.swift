@@ -22,12 +22,16 @@ struct ServiceJournalDigest {
     ) throws(AiopsError) -> ServiceJournalDigest {
         var digest = ServiceJournalDigest()
         let decoder = ServiceEventDecoder(unit: unit)
-        let statistics = try reader.read(.init(unit: unit, lastEntries: scan)) { entry in
-            guard decoder.concernsUnit(entry), let time = entry.realtimeMicroseconds else { return }
+        // The lifecycle from systemd's own lines: among the service's last `scan` entries, a
+        // service that logs a lot would leave none of them.
+        try reader.read(.init(unit: unit, lastEntries: scan, managerOnly: true)) { entry in
             if let event = decoder.decode(entry) {
                 digest.events.append(event)
                 if digest.events.count > eventLimit { digest.events.removeFirst() }
             }
+        }
+        let statistics = try reader.read(.init(unit: unit, lastEntries: scan)) { entry in
+            guard decoder.concernsUnit(entry), let time = entry.realtimeMicroseconds else { return }
             let message =
                 entry.message
                 ?? (entry.messageOmitted ? UntrustedText("[message too long to show]") : UntrustedText(""))

@@ -10,11 +10,17 @@ public struct JournalReader: Sendable {
         public var sinceSeconds: Int64?
         /// Only the last N entries (journalctl -n).
         public var lastEntries: Int?
+        /// Only what systemd itself (PID 1) and systemd-coredump said about the unit: its
+        /// lifecycle, which a chatty service's own output would push out of `lastEntries`.
+        public var managerOnly: Bool
 
-        public init(unit: String, sinceSeconds: Int64? = nil, lastEntries: Int? = nil) {
+        public init(
+            unit: String, sinceSeconds: Int64? = nil, lastEntries: Int? = nil, managerOnly: Bool = false
+        ) {
             self.unit = unit
             self.sinceSeconds = sinceSeconds
             self.lastEntries = lastEntries
+            self.managerOnly = managerOnly
         }
     }
 
@@ -48,6 +54,10 @@ public struct JournalReader: Sendable {
         if let directory { arguments += ["-D", directory] }
         if let since = query.sinceSeconds { arguments.append("--since=@\(since)") }
         if let last = query.lastEntries { arguments.append("--lines=\(last)") }
+        if query.managerOnly {
+            // Fields differ, so the two terms before "+" are ANDed: PID 1 speaking of the unit.
+            return arguments + ["_PID=1", "UNIT=\(query.unit)", "+", "COREDUMP_UNIT=\(query.unit)"]
+        }
         arguments += [
             "_SYSTEMD_UNIT=\(query.unit)", "+", "UNIT=\(query.unit)", "+", "COREDUMP_UNIT=\(query.unit)",
         ]
