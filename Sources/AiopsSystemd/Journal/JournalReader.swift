@@ -10,8 +10,9 @@ public struct JournalReader: Sendable {
         public var sinceSeconds: Int64?
         /// Only the last N entries (journalctl -n).
         public var lastEntries: Int?
-        /// Only what systemd itself (PID 1) and systemd-coredump said about the unit: its
-        /// lifecycle, which a chatty service's own output would push out of `lastEntries`.
+        /// Only what root said about the unit — systemd (PID 1, and its forked child reporting a
+        /// spawn failure before exec) and systemd-coredump: the lifecycle, which a chatty
+        /// service's own output would push out of `lastEntries`.
         public var managerOnly: Bool
 
         public init(
@@ -55,8 +56,8 @@ public struct JournalReader: Sendable {
         if let since = query.sinceSeconds { arguments.append("--since=@\(since)") }
         if let last = query.lastEntries { arguments.append("--lines=\(last)") }
         if query.managerOnly {
-            // Fields differ, so the two terms before "+" are ANDed: PID 1 speaking of the unit.
-            return arguments + ["_PID=1", "UNIT=\(query.unit)", "+", "COREDUMP_UNIT=\(query.unit)"]
+            // Fields differ, so the two terms before "+" are ANDed: root speaking of the unit.
+            return arguments + ["_UID=0", "UNIT=\(query.unit)", "+", "COREDUMP_UNIT=\(query.unit)"]
         }
         arguments += [
             "_SYSTEMD_UNIT=\(query.unit)", "+", "UNIT=\(query.unit)", "+", "COREDUMP_UNIT=\(query.unit)",
