@@ -114,6 +114,99 @@ struct RestartHistoryTests {
         #expect(episodes[2].recoverySeconds == 5)
     }
 
+    @Test("a restart or stop of a process that exits 143 or 1 on SIGTERM is manual, the exit a detail")
+    func manualStopOfProcessThatFailsOnSIGTERM() throws {
+        // The lab's order (systemd 252): Stopping, the exit, "Failed with result", Stopped, Started.
+        let exit143 = ServiceEvent.ProcessExit(code: .exited, status: 143, command: "ExecStart")
+        let exit1 = ServiceEvent.ProcessExit(code: .exited, status: 1, command: "ExecStart")
+        let events = [
+            Self.event(.started, 0, "a"), Self.event(.stopping, 10, "a"),
+            Self.event(.processExited(exit143), 10.002, "a"),
+            Self.event(.failed(result: "exit-code"), 10.0021, "a"),
+            Self.event(.stopped(jobType: "restart"), 10.0022, "a"), Self.event(.started, 10.01, "b"),
+            Self.event(.stopping, 20, "b"), Self.event(.processExited(exit1), 20.001, "b"),
+            Self.event(.failed(result: "exit-code"), 20.0011, "b"),
+            Self.event(.stopped(jobType: "stop"), 20.0012, "b"),
+        ]
+        let episodes = RestartHistory(events: events).episodes
+        #expect(episodes.map(\.cause) == [.manualRestart, .manualStop])
+        #expect(episodes.map(\.exit) == [exit143, exit1])
+        #expect(episodes.map(\.result) == ["exit-code", "exit-code"])
+        #expect(episodes.map(\.automatic) == [false, false])
+        #expect(episodes.map(\.time) == [Self.at(10), Self.at(20)], "measured from the stop request")
+        #expect(episodes[0].recoverySeconds.map { abs($0 - 0.01) < 1e-9 } == true)
+
+        // The same exit without a stop request before it is the service failing on its own.
+        let failedAlone = [
+            Self.event(.started, 0, "a"), Self.event(.processExited(exit1), 5, "a"),
+            Self.event(.failed(result: "exit-code"), 5.0001, "a"), Self.event(.stopping, 6, "a"),
+            Self.event(.stopped(jobType: "restart"), 6.001, "a"), Self.event(.started, 6.01, "b"),
+        ]
+        #expect(
+            RestartHistory(events: failedAlone).episodes.map(\.cause) == [.exitCode(status: 1, errno: nil)])
+    }
+
+    @Test("a oneshot unit started three times: completed runs, not restarts, and no restart rate")
+    func oneshotRunsAreNotRestarts() {
+        // A oneshot's "Finished" (the Started message id) comes after its "Deactivated successfully."
+        var events: [ServiceEvent] = []
+        for (index, start) in [0.0, 1.0, 2.0].enumerated() {
+            events += [
+                Self.event(.starting, start, "r\(index)"),
+                Self.event(.deactivated, start + 0.004, "r\(index)"),
+                Self.event(.started, start + 0.0041, "r\(index)"),
+            ]
+        }
+        let history = RestartHistory(events: events)
+        #expect(history.episodes.isEmpty)
+        #expect(history.completedRuns == [Self.at(0.004), Self.at(1.004), Self.at(2.004)])
+        let statistics = RestartStatistics(
+            episodes: history.episodes, completedRuns: history.completedRuns.count, periodSeconds: 3600,
+            hourOf: { _ in 0 })
+        #expect(statistics.restarts == 0)
+        #expect(statistics.restartsPerDay == 0)
+        #expect(!statistics.rateIsHigh)
+        #expect(statistics.completedRuns == 3)
+    }
+
+    @Test("over less than a day (a young journal) one restart is no pattern to warn about; two are")
+    func rateWarningOverAShortPeriod() {
+        let crashes =
+            Self.autoRestartedRun(
+                "a", start: 0, end: 10, exit: .init(code: .dumped, status: 11), result: "core-dump",
+                counter: 1)
+            + Self.autoRestartedRun(
+                "b", start: 11, end: 20, exit: .init(code: .dumped, status: 11), result: "core-dump",
+                counter: 2)
+            + [Self.event(.started, 22, "c")]
+        let episodes = RestartHistory(events: crashes).episodes
+        let one = RestartStatistics(
+            episodes: Array(episodes.prefix(1)), periodSeconds: 3600, hourOf: { _ in 0 })
+        #expect(one.restartsPerDay == 24)
+        #expect(!one.rateIsHigh)
+        #expect(RestartStatistics(episodes: episodes, periodSeconds: 3600, hourOf: { _ in 0 }).rateIsHigh)
+        // Over a week the threshold is the rate itself: 8 restarts in 7 days warn.
+        let week = RestartStatistics(
+            episodes: Array(repeating: episodes[0], count: 8), periodSeconds: 7 * 86_400, hourOf: { _ in 0 })
+        #expect(week.rateIsHigh)
+    }
+
+    @Test("systemctl kill -s TERM under Restart=always: a clean end restarted by systemd, the signal kept")
+    func outsideSIGTERMUnderRestartAlways() throws {
+        // No "Main process exited": systemd logs a clean SIGTERM death at debug level.
+        let events = [
+            Self.event(.started, 0, "a"), Self.event(.signalSent(signal: 15), 5, "a"),
+            Self.event(.deactivated, 5.004, "a"), Self.event(.restartScheduled(counter: 1), 6.05, "a"),
+            Self.event(.stopped(jobType: "restart"), 6.0501, "a"), Self.event(.started, 6.07, "b"),
+        ]
+        let episode = try #require(RestartHistory(events: events).episodes.first)
+        #expect(episode.cause == .cleanExit)
+        #expect(episode.signalSent == 15)
+        #expect(episode.automatic)
+        #expect(episode.restartCounter == 1)
+        #expect(episode.recoverySeconds.map { abs($0 - 1.066) < 1e-9 } == true)
+    }
+
     @Test("statistics: rate, mean uptime, MTTR, intervals, hours and shares")
     func statistics() throws {
         // Three crashes 100 s, 1000 s and 10 000 s after their starts, each restarted 2 s later.

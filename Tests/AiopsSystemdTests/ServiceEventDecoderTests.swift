@@ -1,5 +1,7 @@
 import AiopsCore
 import AiopsSystemd
+import AiopsTestSupport
+import Foundation
 import Testing
 
 @Suite("service events from real systemd journal entries")
@@ -89,5 +91,42 @@ struct ServiceEventDecoderTests {
         // PID 1's word is needed for lifecycle messages even from root.
         entry.fields["_UID"] = [.bytes(Array("0".utf8))]
         #expect(decoder.decode(entry) == nil)
+    }
+}
+
+@Suite("systemctl kill's line, and the journal's oldest entry read without reading the rest")
+struct KillLineAndOldestEntryTests {
+    @Test("systemctl kill's unworded line from PID 1 is the signal it sent; from anyone else nothing")
+    func signalSent() throws {
+        func entry(_ pid: Int, _ message: String) throws -> JournalEntry {
+            let line =
+                #"{"__REALTIME_TIMESTAMP":"5","_PID":"\#(pid)","_UID":"0","UNIT":"x.service","MESSAGE":"\#(message)"}"#
+            return try #require(JournalJSON.parse(Array(line.utf8)[...]))
+        }
+        let decoder = ServiceEventDecoder(unit: "x.service")
+        let sent = "x.service: Sent signal SIGTERM to main process 77 (sleep) on client request."
+        #expect(decoder.decode(try entry(1, sent))?.kind == .signalSent(signal: 15))
+        #expect(decoder.decode(try entry(4242, sent)) == nil)
+        let control = "x.service: Sent signal SIGTERM to control process 78 (sh) on client request."
+        #expect(decoder.decode(try entry(1, control)) == nil)
+    }
+
+    @Test("journalctl is stopped after the first entry: an endless journal still answers")
+    func stopsAfterFirstEntry() throws {
+        let directory = TemporaryDirectory()
+        let fake = directory.path + "/journalctl"
+        // Prints the oldest entry, then entries forever: only stopping early lets this return.
+        try #"""
+        #!/bin/sh
+        echo '{"__REALTIME_TIMESTAMP":"1700000000123456","__CURSOR":"s=1"}'
+        while :; do echo '{"__REALTIME_TIMESTAMP":"1800000000000000","__CURSOR":"s=2"}'; done
+        """#.write(toFile: fake, atomically: true, encoding: .utf8)
+        chmod(fake, 0o755)
+        let reader = JournalReader(journalctl: fake, runner: ProgramRunner(timeoutSeconds: 20))
+        #expect(try reader.oldestEntryMicroseconds() == 1_700_000_000_123_456)
+
+        try "#!/bin/sh\n".write(toFile: fake, atomically: true, encoding: .utf8)
+        chmod(fake, 0o755)  // an atomic write is a new file
+        #expect(try reader.oldestEntryMicroseconds() == nil, "an empty journal has no oldest entry")
     }
 }

@@ -21,7 +21,9 @@ public struct RestartEpisode: Sendable, Equatable {
         case manualStop
         /// A start job that failed because a required unit failed.
         case dependencyFailed
-        /// The main process exited cleanly and Restart=always started it again.
+        /// The main process ended cleanly (exit 0, or SIGTERM/SIGHUP/SIGINT/SIGPIPE, e.g. from
+        /// `systemctl kill`) and systemd's Restart= (always, on-success) started it again. A clean
+        /// end that only a start request followed is no episode (RestartHistory.completedRuns).
         case cleanExit
         /// A failure result systemd named but nothing above explains.
         case other(result: String)
@@ -54,6 +56,9 @@ public struct RestartEpisode: Sendable, Equatable {
     public var recoveredAt: Int64?
     /// A core dump systemd-coredump recorded for this run.
     public var coreDumpExecutable: UntrustedText?
+    /// The signal `systemctl kill` sent to the main process in that run: the only record of
+    /// an outside SIGTERM, whose clean death systemd logs at debug level only.
+    public var signalSent: Int32?
     /// The last lines the service itself logged in that run.
     public var logTail: [UntrustedText]
 

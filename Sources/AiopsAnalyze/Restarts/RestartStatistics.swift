@@ -5,6 +5,10 @@ public struct RestartStatistics: Sendable, Equatable {
     public var restarts: Int
     /// Every episode, restarted or not (a crash the start limit refused, a final stop).
     public var episodes: Int
+    /// Runs that completed (ended cleanly, not restarted by systemd: a oneshot or timer unit's
+    /// runs). Counted apart: they are in no other number here, the rate least of all.
+    public var completedRuns: Int
+    /// The time the numbers cover: the period asked, or less when the journal starts later.
     public var periodSeconds: Double
     public var restartsPerDay: Double
     /// Mean time a run lasted before it ended (runs whose start lies in the period).
@@ -43,12 +47,20 @@ public struct RestartStatistics: Sendable, Equatable {
     /// service that crashes now and then, it is a pattern.
     public static let warningRestartsPerDay = 1.0
 
-    public var rateIsHigh: Bool { restartsPerDay > Self.warningRestartsPerDay }
+    /// Over less than a day (a journal only hours or seconds old) one restart extrapolates to a
+    /// high rate but is no pattern: the warning then needs more restarts than one day allows.
+    public var rateIsHigh: Bool {
+        restartsPerDay > Self.warningRestartsPerDay
+            && Double(restarts) > Self.warningRestartsPerDay * max(periodSeconds / 86_400, 1)
+    }
 
-    public init(episodes list: [RestartEpisode], periodSeconds: Double, hourOf: (Int64) -> Int) {
+    public init(
+        episodes list: [RestartEpisode], completedRuns: Int = 0, periodSeconds: Double, hourOf: (Int64) -> Int
+    ) {
         let restarted = list.filter(\.restarted)
         restarts = restarted.count
         episodes = list.count
+        self.completedRuns = completedRuns
         self.periodSeconds = periodSeconds
         restartsPerDay = periodSeconds > 0 ? Double(restarts) / (periodSeconds / 86_400) : 0
         meanUptimeSeconds = Self.mean(list.compactMap(\.uptimeSeconds))

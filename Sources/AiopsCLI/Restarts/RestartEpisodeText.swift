@@ -9,7 +9,10 @@ import AiopsCore
 enum RestartEpisodeText {
     /// "Crash (SIGSEGV, core dumped)", "Manual restart", "Exit code 203 (EXEC)".
     static func title(_ episode: RestartEpisode) -> String {
-        let cause = self.cause(episode.cause)
+        var cause = self.cause(episode.cause)
+        if episode.cause == .cleanExit, let signal = episode.signalSent {
+            cause = "Ended by \(SignalName.of(signal)) from systemctl kill"
+        }
         return episode.startLimitHit ? "Start limit hit after: \(cause)" : cause
     }
 
@@ -52,16 +55,34 @@ enum RestartEpisodeText {
         case .oomKill(.systemd): lines.append("Cause: systemd reported the OOM killer acted in the unit")
         case .manualRestart:
             lines.append("Cause: systemctl restart \(unit) (the journal does not record who)")
+            lines += stopReaction(episode)
         case .manualStop:
             lines.append("Cause: systemctl stop \(unit)" + (episode.restarted ? ", started again later" : ""))
+            lines += stopReaction(episode)
         case .dependencyFailed: lines.append("Cause: a unit it Requires= failed to start")
-        case .cleanExit: lines.append("Cause: main process exited 0; Restart=always started it again")
+        case .cleanExit:
+            // systemd logs a clean exit (0, SIGTERM…) at debug level: often nothing says which.
+            if let signal = episode.signalSent {
+                lines.append(
+                    "Cause: systemctl kill sent \(SignalName.of(signal)) to the main process; systemd counts that "
+                        + "death as clean")
+            } else if let exit = episode.exit {
+                lines.append("Cause: main process " + ServiceEventText.exit(exit))
+            } else {
+                lines.append(
+                    "Cause: the main process ended cleanly (exit 0, or SIGTERM, SIGHUP, SIGINT, SIGPIPE: "
+                        + "systemd logs which only for failures)")
+            }
         case .watchdog, .timeout, .other:
             if let result = episode.result { lines.append("Result: \(result)") }
         }
+        if let signal = episode.signalSent, episode.cause != .cleanExit {
+            lines.append("Signal: systemctl kill sent \(SignalName.of(signal)) to the main process")
+        }
         if episode.automatic {
             lines.append(
-                "Restart: automatic" + (episode.restartCounter.map { " (systemd's counter at \($0))" } ?? ""))
+                "Restart: automatic, by systemd's Restart="
+                    + (episode.restartCounter.map { " (its counter at \($0))" } ?? ""))
         } else if episode.restarted, episode.cause != .manualRestart, episode.cause != .manualStop {
             lines.append(
                 "Restart: not by systemd; started again by a start request (an operator or another unit)")
@@ -80,6 +101,17 @@ enum RestartEpisodeText {
             lines.append("Core dump: recorded by systemd-coredump for \(executable.terminalSafe)")
         }
         return lines
+    }
+
+    /// How the main process answered the stop's SIGTERM when that was not clean (a JVM exits 143):
+    /// systemd then says "Failed with result 'exit-code'", but the operator's stop ended the run.
+    static func stopReaction(_ episode: RestartEpisode) -> [String] {
+        guard let exit = episode.exit, !exit.isClean else { return [] }
+        var line =
+            "On the stop's SIGTERM the main process \(ServiceEventText.exit(exit)): how it answers a stop, "
+        line += "not a failure"
+        if exit.code == .exited { line += " (SuccessExitStatus=\(exit.status) would make it clean)" }
+        return [line]
     }
 
     /// What the monitoring daemon saw of the death: the process, who sent the signal, and its

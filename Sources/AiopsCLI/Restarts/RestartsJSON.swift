@@ -4,9 +4,12 @@ import AiopsRender
 
 /// `analyze restarts --json`: one object; keys are added, never renamed; times RFC 3339 UTC µs.
 ///
-/// - schema, time, unit, period {since, until, seconds}
+/// - schema, time, unit, period {since, until, seconds, covered_since, covered_seconds,
+///   journal_starts_at}: the statistics cover covered_since–until, the part of the period the
+///   journal reaches back to (covered_seconds < seconds: the journal starts inside the period)
 /// - current {loaded, active_state, sub_state, main_pid, active_since, uptime_s}
-/// - statistics {restarts, episodes, restarts_per_day, rate_warning, warning_per_day,
+/// - statistics {restarts, episodes, completed_runs (runs that ended cleanly, not restarted by
+///   systemd: a oneshot or timer unit's; in no other number), restarts_per_day (over covered_seconds), rate_warning, warning_per_day,
 ///   mean_uptime_s, mttr_s, max_recovery_s, intervals {min_s, median_s, max_s, buckets
 ///   {under_1m, 1m_10m, 10m_1h, 1h_1d, over_1d}} or null, by_hour [24 counts, local time],
 ///   causes [{category, count, share}]}
@@ -15,7 +18,7 @@ import AiopsRender
 ///   (the failure behind a start_limit_hit too), invocation_id, automatic, restart_counter,
 ///   signal, signal_name, core_dumped, exit_status, exit {…} or null, result, start_limit_hit,
 ///   run_started_at, uptime_s, recovered_at, recovery_s, errno, kernel_oom {…} or null,
-///   core_dump_executable, log_tail [..], monitor {…} or null (RestartsMonitorJSON)}]
+///   core_dump_executable, signal_sent (systemctl kill's signal, e.g. "SIGTERM"), log_tail [..], monitor {…} or null (RestartsMonitorJSON)}]
 /// - kernel_log {available, reason, oom_kills, lost_records}, systemd_n_restarts, journal_entries
 /// - monitor_history {path, available, reason, deaths_recorded, matched}
 /// - advice [{text, command}]
@@ -39,6 +42,12 @@ enum RestartsJSON {
         json.string(UnixTimeText.rfc3339(report.now))
         json.key("seconds")
         json.number(report.periodSeconds, digits: 3)
+        json.key("covered_since")
+        json.string(UnixTimeText.rfc3339(report.coveredSince))
+        json.key("covered_seconds")
+        json.number(report.coveredSeconds, digits: 3)
+        json.key("journal_starts_at")
+        ServiceJSONFields.time(report.journalStartsAt, into: &json)
         json.endObject()
         current(report, into: &json)
         statistics(report.statistics, into: &json)
@@ -116,6 +125,8 @@ enum RestartsJSON {
         json.integer(statistics.restarts)
         json.key("episodes")
         json.integer(statistics.episodes)
+        json.key("completed_runs")
+        json.integer(statistics.completedRuns)
         json.key("restarts_per_day")
         json.number(statistics.restartsPerDay, digits: 3)
         json.key("rate_warning")
@@ -242,6 +253,8 @@ enum RestartsJSON {
         }
         json.key("core_dump_executable")
         json.optional(episode.coreDumpExecutable) { $0.string($1) }
+        json.key("signal_sent")
+        json.optional(episode.signalSent) { $0.string(SignalName.of($1)) }
         json.key("log_tail")
         json.beginArray()
         for line in episode.logTail { json.string(line) }

@@ -35,6 +35,10 @@ struct RestartsReport {
     var unit: String
     var now: Int64
     var since: Int64
+    /// Where the numbers start: `since`, or the journal's oldest entry when that is later.
+    var coveredSince: Int64
+    /// The oldest entry of the whole journal, when it could be read.
+    var journalStartsAt: Int64?
     var current: Current
     var episodes: [RestartEpisode]
     var statistics: RestartStatistics
@@ -47,6 +51,9 @@ struct RestartsReport {
     var advice: [Advice]
 
     var periodSeconds: Double { Double(now - since) / 1e6 }
+    var coveredSeconds: Double { Double(now - coveredSince) / 1e6 }
+    /// The journal starts inside the period: only part of it could be looked at.
+    var partlyCovered: Bool { coveredSince > since }
 
     var uptimeSeconds: Double? {
         guard current.active == "active", let since = current.activeSince else { return nil }

@@ -19,7 +19,14 @@ enum RestartsReportBuilder {
         let now = UnixTimeText.now()
         let since = max(now - options.periodMicroseconds, 0)
 
-        let journal = try RestartsJournal.read(unit: options.unit, sinceSeconds: since / 1_000_000)
+        let reader = JournalReader()
+        let journal = try RestartsJournal.read(
+            unit: options.unit, sinceSeconds: since / 1_000_000, reader: reader)
+        // A journal younger than the period (fresh install, rotation, a volatile /run journal)
+        // covers only part of it: rates over the whole period would be too low. Unknown (the
+        // query failed) counts as covered: the report then says nothing it cannot back.
+        let journalStartsAt = try? reader.oldestEntryMicroseconds()
+        let coveredSince = min(max(since, journalStartsAt ?? since), now)
         let events = journal.events.filter { $0.time >= since }
         if !properties.isLoaded && events.isEmpty {
             throw AiopsError(
@@ -44,10 +51,12 @@ enum RestartsReportBuilder {
             context: .init(controlGroup: controlGroup, kernelOOMKills: kills, logTails: journal.logTails))
         let episodes = history.episodes.filter { $0.time >= since }
         let statistics = RestartStatistics(
-            episodes: episodes, periodSeconds: Double(now - since) / 1e6, hourOf: localHour)
+            episodes: episodes, completedRuns: history.completedRuns.filter { $0 >= since }.count,
+            periodSeconds: Double(now - coveredSince) / 1e6, hourOf: localHour)
 
         var report = RestartsReport(
-            unit: options.unit, now: now, since: since,
+            unit: options.unit, now: now, since: since, coveredSince: coveredSince,
+            journalStartsAt: journalStartsAt,
             current: .init(
                 active: properties.activeState ?? "unknown", sub: properties.subState ?? "unknown",
                 mainPID: properties.mainPID, activeSince: properties.timestamp("ActiveEnterTimestamp"),

@@ -42,6 +42,14 @@ enum RestartsTable {
                 "Period",
                 "\(UnixTimeText.local(report.since)) – \(UnixTimeText.local(report.now)) "
                     + "(\(DurationText.format(seconds: report.periodSeconds)))"))
+        if report.partlyCovered {
+            lines.append(
+                row(
+                    "",
+                    "journal covers only \(DurationText.format(seconds: report.coveredSeconds)) of the "
+                        + "\(DurationText.format(seconds: report.periodSeconds)) asked (its oldest entry: "
+                        + "\(UnixTimeText.local(report.coveredSince))); numbers are over that part", .yellow))
+        }
         var sources = "journal (\(report.journalEntries) entries)"
         switch report.kernelLog {
         case .read(let kills, let lost):
@@ -70,7 +78,18 @@ enum RestartsTable {
                 " (and \(statistics.episodes - statistics.restarts) stop\(statistics.episodes - statistics.restarts == 1 ? "" : "s") without a restart)"
         }
         lines.append(row("Restarts", total))
-        let rate = QuantityText.decimal(statistics.restartsPerDay, digits: 2) + "/day"
+        if statistics.completedRuns > 0 {
+            lines.append(
+                row(
+                    "Completed",
+                    "\(statistics.completedRuns) run\(statistics.completedRuns == 1 ? "" : "s") that ended cleanly, "
+                        + "not restarted by systemd (a oneshot or timer unit's runs): not restarts, in no number here"
+                ))
+        }
+        var rate = QuantityText.decimal(statistics.restartsPerDay, digits: 2) + "/day"
+        if report.partlyCovered {
+            rate += " (over \(DurationText.format(seconds: report.coveredSeconds)) of journal)"
+        }
         lines.append(
             row(
                 "Rate",
@@ -171,7 +190,7 @@ enum RestartsTable {
         case "manual_restart": return "Manual restart"
         case "manual_stop": return "Manual stop"
         case "dependency": return "Failed dependency"
-        case "clean_exit": return "Clean exit, restarted"
+        case "clean_exit": return "Clean end, restarted by systemd"
         case "start_limit_hit": return "Start limit hit"
         default: return "Other failure"
         }

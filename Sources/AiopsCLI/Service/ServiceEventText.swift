@@ -30,6 +30,7 @@ enum ServiceEventText {
         case .watchdogTimeout: return "watchdog_timeout"
         case .spawnFailed: return "spawn_failed"
         case .coreDumped: return "core_dumped"
+        case .signalSent: return "signal_sent"
         }
     }
 
@@ -55,6 +56,8 @@ enum ServiceEventText {
         case .coreDumped(let signal, let pid, _):
             return "core dumped" + (signal.map { " by \(SignalName.of($0))" } ?? "")
                 + (pid.map { " (pid \($0))" } ?? "")
+        case .signalSent(let signal):
+            return "\(SignalName.of(signal)) sent to the main process (systemctl kill)"
         }
     }
 }

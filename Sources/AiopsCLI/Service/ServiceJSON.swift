@@ -19,6 +19,7 @@ import AiopsSystemd
 ///   n_restarts (systemd's in-memory counter, reset by stop)}
 /// - unit_file, drop_ins, exec_start, user
 /// - events [{time, kind, invocation_id, exit?, result?, job_type?, restart_counter?, errno?,
+///   signal_name? (signal_sent: systemctl kill),
 ///   message}], journal_tail [{time, identifier, pid, message}]
 enum ServiceJSON {
     static let schema = "aiops.analyze.service/1"

@@ -58,6 +58,9 @@ enum ServiceJSONFields {
         case .spawnFailed(let number):
             json.key("errno")
             json.optional(number) { $0.integer($1) }
+        case .signalSent(let signal):
+            json.key("signal_name")
+            json.string(SignalName.of(signal))
         default: break
         }
         json.key("message")

@@ -33,6 +33,10 @@ public struct ServiceEvent: Sendable, Equatable {
         case spawnFailed(errno: Int32?)
         /// A core dump systemd-coredump recorded for the unit.
         case coreDumped(signal: Int32?, pid: Int32?, executable: UntrustedText?)
+        /// "Sent signal SIGTERM to main process N (comm) on client request.": `systemctl kill`.
+        /// The only trace of an outside signal whose death systemd counts as clean: a SIGTERM
+        /// death is logged at debug level, so no "Main process exited" entry follows.
+        case signalSent(signal: Int32)
     }
 
     /// The wait-status decoded into systemd's words (EXIT_CODE and EXIT_STATUS fields).

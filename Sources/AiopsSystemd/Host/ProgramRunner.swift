@@ -13,6 +13,8 @@ public struct ProgramRunner: Sendable {
         public var status: Int32
         public var standardError: [UInt8]
         public var timedOut: Bool
+        /// The line handler asked to stop: the child was killed on purpose (status 137).
+        public var stoppedEarly = false
 
         /// stderr for a message: escaped (it is the tool's text, but may quote journal bytes).
         public var errorText: String {
@@ -45,6 +47,17 @@ public struct ProgramRunner: Sendable {
     /// minimal one; `line` gets every stdout line without its newline.
     public func run(
         _ argv: [String], environment: [String] = [], line: (ArraySlice<UInt8>) -> Void
+    ) throws(Failure) -> Outcome {
+        try runWhile(argv, environment: environment) { text in
+            line(text)
+            return true
+        }
+    }
+
+    /// `run`, but `line` returns whether it wants more: on false the child is killed and no
+    /// further line is handed over (reading a journal's first entry without reading the rest).
+    public func runWhile(
+        _ argv: [String], environment: [String] = [], line: (ArraySlice<UInt8>) -> Bool
     ) throws(Failure) -> Outcome {
         var outPipe: [Int32] = [-1, -1]
         var errPipe: [Int32] = [-1, -1]
@@ -92,27 +105,29 @@ public struct ProgramRunner: Sendable {
             close(errPipe[0])
             throw .cannotStart(program: argv[0], errno: spawned)
         }
-        let (errorBytes, timedOut) = drain(
+        let (errorBytes, timedOut, stoppedEarly) = drain(
             output: outPipe[0], error: errPipe[0], pid: pid, line: line)
         close(outPipe[0])
         close(errPipe[0])
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         let code = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        return Outcome(status: code, standardError: errorBytes, timedOut: timedOut)
+        return Outcome(
+            status: code, standardError: errorBytes, timedOut: timedOut, stoppedEarly: stoppedEarly)
     }
 
     /// Reads both pipes until both close (poll, so a chatty stderr cannot block the child), or
     /// kills the child at the deadline.
     private func drain(
-        output: Int32, error: Int32, pid: pid_t, line: (ArraySlice<UInt8>) -> Void
-    ) -> ([UInt8], Bool) {
+        output: Int32, error: Int32, pid: pid_t, line: (ArraySlice<UInt8>) -> Bool
+    ) -> ([UInt8], Bool, Bool) {
         var pending: [UInt8] = []
         var errorBytes: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
         var open = [output, error]
         let deadline = monotonicSeconds() + timeoutSeconds
         var timedOut = false
+        var stopped = false
         while !open.isEmpty {
             let remaining = deadline - monotonicSeconds()
             if remaining <= 0 {
@@ -134,17 +149,21 @@ public struct ProgramRunner: Sendable {
                     if room > 0 { errorBytes.append(contentsOf: buffer[0..<min(count, room)]) }
                     continue
                 }
+                if stopped { continue }  // drained until the killed child's pipes close
                 pending.append(contentsOf: buffer[0..<count])
                 var start = pending.startIndex
-                while let newline = pending[start...].firstIndex(of: 10) {
-                    line(pending[start..<newline])
+                while !stopped, let newline = pending[start...].firstIndex(of: 10) {
+                    if !line(pending[start..<newline]) {
+                        stopped = true
+                        kill(pid, SIGKILL)
+                    }
                     start = newline + 1
                 }
                 pending.removeSubrange(pending.startIndex..<start)
             }
         }
-        if !pending.isEmpty && !timedOut { line(pending[...]) }
-        return (errorBytes, timedOut)
+        if !pending.isEmpty && !timedOut && !stopped { _ = line(pending[...]) }
+        return (errorBytes, timedOut, stopped)
     }
 }
 

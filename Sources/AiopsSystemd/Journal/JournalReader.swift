@@ -91,4 +91,27 @@ public struct JournalReader: Sendable {
         }
         return statistics
     }
+
+    /// The time of the oldest entry in the whole journal (Unix µs), nil when it is empty: how far
+    /// back any history can go. journalctl 252 has no "--lines=+1", so it reads from the head
+    /// (its default direction) and is stopped after the first entry.
+    public func oldestEntryMicroseconds() throws(AiopsError) -> Int64? {
+        var arguments = [journalctl, "--no-pager", "-o", "json", "--output-fields=__REALTIME_TIMESTAMP"]
+        if let directory { arguments += ["-D", directory] }
+        var oldest: Int64?
+        let outcome: ProgramRunner.Outcome
+        do {
+            outcome = try runner.runWhile(arguments) { line in
+                guard !line.isEmpty else { return true }
+                oldest = JournalJSON.parse(line)?.realtimeMicroseconds
+                return false
+            }
+        } catch {
+            throw AiopsError(.unavailable, "cannot run journalctl: \(error)")
+        }
+        guard outcome.stoppedEarly || outcome.status == 0, !outcome.timedOut else {
+            throw AiopsError(.failure, "journalctl failed (status \(outcome.status)): \(outcome.errorText)")
+        }
+        return oldest
+    }
 }

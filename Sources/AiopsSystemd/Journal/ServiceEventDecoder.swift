@@ -71,12 +71,29 @@ public struct ServiceEventDecoder: Sendable {
                 pid: entry.integer("COREDUMP_PID").flatMap { Int32(exactly: $0) },
                 executable: entry.text("COREDUMP_EXE"))
         default:
-            // Two messages carry no MESSAGE_ID in 252: match systemd's fixed wording, from PID 1 only.
+            // Three messages carry no MESSAGE_ID in 252: match systemd's fixed wording, from PID 1 only.
             guard fromManager, let message = entry.message?.bytes else { return nil }
             if message.ends(with: Array("Start request repeated too quickly.".utf8)) { return .startLimitHit }
             if message.starts(with: Array("\(unit): Watchdog timeout".utf8)) { return .watchdogTimeout }
+            return signalSent(message)
+        }
+    }
+
+    /// "X.service: Sent signal SIGTERM to main process 77 (sleep) on client request." (`systemctl
+    /// kill`; systemd names the signal as `kill -l` does). Control processes and the rest of the
+    /// cgroup get their own lines: only the main process's death ends the run.
+    private func signalSent(_ message: [UInt8]) -> ServiceEvent.Kind? {
+        let prefix = Array("\(unit): Sent signal ".utf8)
+        guard message.starts(with: prefix), message.ends(with: Array(" on client request.".utf8)) else {
             return nil
         }
+        let rest = message[prefix.count...]
+        guard let space = rest.firstIndex(of: 32),
+            rest[space...].starts(with: Array(" to main process ".utf8)),
+            case let name = String(decoding: rest[..<space], as: UTF8.self),
+            let signal = SignalName.number(named: name)
+        else { return nil }
+        return .signalSent(signal: signal)
     }
 }
 
