@@ -670,7 +670,8 @@ def parse_args(argv=None):
     return args
 
 
-def check_prerequisites(aiops: Path) -> None:
+def check_prerequisites(aiops: Path, tool: str = "lifecycle_storm", generator: str = "storm generator") -> None:
+    """Exits with one line naming everything missing (root, the binary, exitsnoop, a C compiler)."""
     problems = []
     if os.geteuid() != 0:
         problems.append("run as root: aiops' BPF backend and exitsnoop need it")
@@ -679,9 +680,9 @@ def check_prerequisites(aiops: Path) -> None:
     if not os.access(EXITSNOOP, os.X_OK):
         problems.append(f"no {EXITSNOOP} (apt-get install libbpf-tools, or make deps)")
     if shutil.which("cc") is None:
-        problems.append("no C compiler 'cc' for the storm generator")
+        problems.append(f"no C compiler 'cc' for the {generator}")
     if problems:
-        sys.exit("lifecycle_storm: " + "; ".join(problems))
+        sys.exit(f"{tool}: " + "; ".join(problems))
 
 
 def main(argv=None) -> int:

@@ -35,7 +35,6 @@ import argparse
 import json
 import os
 import re
-import shutil
 import signal
 import statistics
 import subprocess
@@ -46,7 +45,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 # The lifecycle storm benchmark next to this file already reads /proc the way we need to.
-from lifecycle_storm import has_bpf_attachments, read_cpu_seconds, read_machine_cpu_seconds, wait_with_timeout
+from lifecycle_storm import (check_prerequisites, has_bpf_attachments, read_cpu_seconds, read_machine_cpu_seconds,
+                             wait_with_timeout)
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CHURN_SOURCE = Path(__file__).resolve().parent / "churn.c"
@@ -686,20 +686,6 @@ def parse_args(argv=None):
     return args
 
 
-def check_prerequisites(aiops: Path) -> None:
-    problems = []
-    if os.geteuid() != 0:
-        problems.append("run as root: aiops' BPF backend and exitsnoop need it")
-    if not (aiops.is_file() and os.access(aiops, os.X_OK)):
-        problems.append(f"no aiops binary at {aiops} (make build, or pass --aiops)")
-    if not os.access(EXITSNOOP, os.X_OK):
-        problems.append(f"no {EXITSNOOP} (apt-get install libbpf-tools, or make deps)")
-    if shutil.which("cc") is None:
-        problems.append("no C compiler 'cc' for the churn generator")
-    if problems:
-        sys.exit("monitor_overhead: " + "; ".join(problems))
-
-
 def stop_on_sigterm() -> None:
     """SIGTERM and SIGHUP unwind like Ctrl-C, so every finally block stops what it started."""
     def handler(number, _frame):
@@ -737,7 +723,7 @@ def main(argv=None) -> int:
     aiops = Path(args.aiops)
     if not aiops.is_absolute():
         aiops = REPO_ROOT / aiops
-    check_prerequisites(aiops)
+    check_prerequisites(aiops, tool="monitor_overhead", generator="churn generator")
     stop_on_sigterm()
     try:
         phases, context = measure(args, aiops)
