@@ -55,7 +55,9 @@ public enum ExitCodeMeaning {
         default: break
         }
         if let name = sysexits[code] { return name }
-        if let name = systemd[code] { return "systemd: failed at step \(name)" }
+        if SystemdExitStatus.isSystemdStep(code), let name = SystemdExitStatus.name(code) {
+            return "systemd: failed at step \(name)"
+        }
         return nil
     }
 
@@ -68,18 +70,5 @@ public enum ExitCodeMeaning {
         74: "input/output error (EX_IOERR)", 75: "temporary failure (EX_TEMPFAIL)",
         76: "remote protocol error (EX_PROTOCOL)", 77: "permission denied (EX_NOPERM)",
         78: "configuration error (EX_CONFIG)",
-    ]
-
-    private static let systemd: [Int32: String] = [
-        200: "CHDIR", 201: "NICE", 202: "FDS", 203: "EXEC", 204: "MEMORY", 205: "LIMITS",
-        206: "OOM_ADJUST", 207: "SIGNAL_MASK", 208: "STDIN", 209: "STDOUT", 210: "CHROOT",
-        211: "IOPRIO", 212: "TIMERSLACK", 213: "SECUREBITS", 214: "SETSCHEDULER",
-        215: "CPUAFFINITY", 216: "GROUP", 217: "USER", 218: "CAPABILITIES", 219: "CGROUP",
-        220: "SETSID", 221: "CONFIRM", 222: "STDERR", 224: "PAM", 225: "NETWORK", 226: "NAMESPACE",
-        227: "NO_NEW_PRIVILEGES", 228: "SECCOMP", 229: "SELINUX_CONTEXT", 230: "PERSONALITY",
-        231: "APPARMOR", 232: "ADDRESS_FAMILIES", 233: "RUNTIME_DIRECTORY", 235: "CHOWN",
-        236: "SMACK_PROCESS_LABEL", 237: "KEYRING", 238: "STATE_DIRECTORY",
-        239: "CACHE_DIRECTORY", 240: "LOGS_DIRECTORY", 241: "CONFIGURATION_DIRECTORY",
-        242: "NUMA_POLICY", 243: "CREDENTIALS", 245: "BPF",
     ]
 }
