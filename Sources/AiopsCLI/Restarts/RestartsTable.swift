@@ -88,7 +88,12 @@ enum RestartsTable {
         }
         var rate = QuantityText.decimal(statistics.restartsPerDay, digits: 2) + "/day"
         if report.partlyCovered {
-            rate += " (over \(DurationText.format(seconds: report.coveredSeconds)) of journal)"
+            // Under a day of journal the per-day figure is an extrapolation: the count comes first.
+            let covered = DurationText.format(seconds: report.coveredSeconds)
+            rate =
+                report.coveredSeconds < 86_400
+                ? "\(statistics.restarts) in \(covered) of journal (\(rate) if it went on)"
+                : rate + " (over \(covered) of journal)"
         }
         lines.append(
             row(
