@@ -39,7 +39,10 @@ struct ProcScanDiffer {
             if old?.startTicks != stat.startTicks {
                 let executable = lookup.executable(stat.pid)
                 let parent = current[stat.ppid] ?? known[stat.ppid]
-                events += appeared(stat, executable: executable, parent: parent, time: time)
+                let parentExecutable = parent.flatMap { cachedExecutable(of: $0) }
+                events += appeared(
+                    stat, executable: executable, parent: parent, parentExecutable: parentExecutable,
+                    time: time)
                 executables[stat.key] = executable
             } else if let old, old.comm != stat.comm, !stat.isZombie {
                 let executable = lookup.executable(stat.pid)
@@ -65,9 +68,18 @@ struct ProcScanDiffer {
     /// A new process: a fork from its parent, and an exec if it no longer runs the parent's program.
     /// The executables are compared, not the names: a child caught between fork and exec carries
     /// the comm of the parent's *thread* that forked it, which may differ from the main thread's.
-    private func appeared(_ stat: ProcStat, executable: [UInt8]?, parent: ProcStat?, time: BootInstant)
-        -> [LifecycleEvent]
-    {
+    /// A process's executable, read once: a parent forking many children is looked up once.
+    private mutating func cachedExecutable(of stat: ProcStat) -> [UInt8]? {
+        if let known = executables[stat.key] { return known }
+        let read = lookup.executable(stat.pid)
+        if read != nil { executables[stat.key] = read }
+        return read
+    }
+
+    private func appeared(
+        _ stat: ProcStat, executable: [UInt8]?, parent: ProcStat?, parentExecutable: [UInt8]?,
+        time: BootInstant
+    ) -> [LifecycleEvent] {
         let parentProcess = EventProcess(
             pid: stat.ppid, tid: stat.ppid, ppid: parent?.ppid, uid: nil,
             comm: parent?.comm ?? UntrustedText(bytes: []), start: parent?.start)
@@ -76,7 +88,6 @@ struct ProcScanDiffer {
             payload: .fork(
                 ForkDetails(childPID: stat.pid, childTID: stat.pid, childStart: stat.start, isThread: false)))
         guard !stat.isKernelThread else { return [fork] }
-        let parentExecutable = parent.flatMap { executables[$0.key] ?? lookup.executable($0.pid) }
         let sameProgram: Bool
         if let executable, let parentExecutable {
             sameProgram = executable == parentExecutable
