@@ -82,7 +82,8 @@ let package = Package(
         ),
         .testTarget(name: "AiopsRenderTests", dependencies: ["AiopsRender", "AiopsTestSupport"]),
         .testTarget(name: "AiopsCLITests", dependencies: ["AiopsCLI", "AiopsStore", "AiopsTestSupport"]),
-        .testTarget(name: "AiopsMonitorTests", dependencies: ["AiopsMonitor", "AiopsTestSupport"]),
+        .testTarget(
+            name: "AiopsMonitorTests", dependencies: ["AiopsMonitor", "AiopsAnalyze", "AiopsTestSupport"]),
         .testTarget(name: "AiopsStoreTests", dependencies: ["AiopsStore", "AiopsTestSupport"]),
         .testTarget(name: "AiopsAlertTests", dependencies: ["AiopsAlert", "AiopsTestSupport"]),
         .testTarget(name: "AiopsAnalyzeTests", dependencies: ["AiopsAnalyze", "AiopsCore"]),
