@@ -94,6 +94,43 @@ struct ServiceEventDecoderTests {
     }
 }
 
+@Suite("core-dump and spawn-failure entries: trusted by their sender, not by their MESSAGE_ID")
+struct SenderTrustTests {
+    /// The fields systemd-coredump writes (systemd 252), with the sender's credentials as given.
+    private func coredump(uid: Int, systemdUnit: String) throws -> JournalEntry {
+        let line =
+            #"{"__REALTIME_TIMESTAMP":"1700000000000000","_PID":"4321","_UID":"\#(uid)","#
+            + #""_SYSTEMD_UNIT":"\#(systemdUnit)","_COMM":"systemd-coredum","#
+            + #""MESSAGE_ID":"fc2e22bc6ee647b6b90729ab34a250b1","COREDUMP_UNIT":"db.service","#
+            + #""COREDUMP_PID":"777","COREDUMP_SIGNAL":"11","COREDUMP_EXE":"/usr/sbin/db","#
+            + #""MESSAGE":"Process 777 (db) of user 998 dumped core."}"#
+        return try #require(JournalJSON.parse(Array(line.utf8)[...]))
+    }
+
+    @Test("systemd-coredump logs as the crashed process's user: its cgroup, not its uid, is the proof")
+    func coredumpAfterDroppingPrivileges() throws {
+        let decoder = ServiceEventDecoder(unit: "db.service")
+        let real = try coredump(uid: 998, systemdUnit: "systemd-coredump@0-4321-0.service")
+        #expect(decoder.decode(real)?.kind == .coreDumped(signal: 11, pid: 777, executable: "/usr/sbin/db"))
+        // The service writing the same fields into its own log is not a core dump.
+        #expect(decoder.decode(try coredump(uid: 998, systemdUnit: "db.service")) == nil)
+        #expect(decoder.decode(try coredump(uid: 1000, systemdUnit: "user@1000.service")) == nil)
+    }
+
+    @Test("a spawn failure written by the service itself, not as root, is ignored")
+    func forgedSpawnFailure() throws {
+        var entry = try #require(
+            try JournalFixtures.entries("journal-missing-exec.jsonl").first {
+                $0.messageID == "641257651c1b4ec9a8624d7a40a9e1e7"
+            })
+        let decoder = ServiceEventDecoder(unit: "aiops-lab-missing-exec.service")
+        entry.fields["_SYSTEMD_UNIT"] = [.bytes(Array("aiops-lab-missing-exec.service".utf8))]
+        #expect(decoder.decode(entry)?.kind == .spawnFailed(errno: 2))
+        entry.fields["_UID"] = [.bytes(Array("65534".utf8))]
+        #expect(decoder.decode(entry) == nil)
+    }
+}
+
 @Suite("systemctl kill's line, and the journal's oldest entry read without reading the rest")
 struct KillLineAndOldestEntryTests {
     @Test("systemctl kill's unworded line from PID 1 is the signal it sent; from anyone else nothing")

@@ -1,9 +1,10 @@
 import AiopsCore
 
 /// Turns journal entries into `ServiceEvent`s for one unit. Attribution uses only what a process
-/// cannot forge: journald's `_SYSTEMD_UNIT`, or `UNIT=`/`COREDUMP_UNIT=` in an entry sent by root
-/// (PID 1, its forked children before exec, systemd-coredump). An unprivileged process that
-/// writes `UNIT=nginx.service` into its own log is ignored.
+/// cannot forge: journald's `_SYSTEMD_UNIT`, `UNIT=` in an entry sent by root (PID 1, its forked
+/// children before exec), `COREDUMP_UNIT=` in an entry sent by systemd-coredump. An unprivileged
+/// process that writes `UNIT=nginx.service` into its own log is ignored, and so is a service that
+/// writes a core-dump or spawn-failure MESSAGE_ID into its own log.
 public struct ServiceEventDecoder: Sendable {
     public let unit: String
 
@@ -14,8 +15,18 @@ public struct ServiceEventDecoder: Sendable {
     /// Whether the entry is trustworthy evidence about the unit.
     public func concernsUnit(_ entry: JournalEntry) -> Bool {
         if entry.bytes("_SYSTEMD_UNIT") == Array(unit.utf8) { return true }
-        guard entry.uid == 0 else { return false }
-        return entry.bytes("UNIT") == Array(unit.utf8) || entry.bytes("COREDUMP_UNIT") == Array(unit.utf8)
+        if entry.bytes("COREDUMP_UNIT") == Array(unit.utf8), Self.isFromCoredump(entry) { return true }
+        return entry.uid == 0 && entry.bytes("UNIT") == Array(unit.utf8)
+    }
+
+    /// systemd-coredump drops its privileges to the crashed process's user (or to the
+    /// `systemd-coredump` user for system users) *before* it logs, so that user can read the
+    /// entry: its `_UID` is not root. What it cannot forge is the cgroup journald records:
+    /// `systemd-coredump@….service`. Root is accepted too (coredump run without its socket).
+    static func isFromCoredump(_ entry: JournalEntry) -> Bool {
+        if entry.uid == 0 { return true }
+        guard let unit = entry.bytes("_SYSTEMD_UNIT") else { return false }
+        return unit.starts(with: Array("systemd-coredump@".utf8)) && unit.ends(with: Array(".service".utf8))
     }
 
     /// Whether the entry is the service's own output (stdout/stderr or syslog of its processes).
@@ -63,9 +74,13 @@ public struct ServiceEventDecoder: Sendable {
         case SystemdMessageID.oomKill?:
             return fromManager ? .oomKilled : nil
         case SystemdMessageID.spawnFailed?:
-            // Sent by PID 1's forked child (root) before exec; _SYSTEMD_UNIT is often missing.
+            // Sent by PID 1's forked child, still root (252 locates the executable before
+            // changing user); _SYSTEMD_UNIT is often missing. The service's own processes are
+            // in the unit too: from them this MESSAGE_ID would be forged.
+            guard entry.uid == 0 else { return nil }
             return .spawnFailed(errno: entry.integer("ERRNO").flatMap { Int32(exactly: $0) })
         case SystemdMessageID.coredump?:
+            guard Self.isFromCoredump(entry) else { return nil }
             return .coreDumped(
                 signal: entry.integer("COREDUMP_SIGNAL").flatMap { Int32(exactly: $0) },
                 pid: entry.integer("COREDUMP_PID").flatMap { Int32(exactly: $0) },
