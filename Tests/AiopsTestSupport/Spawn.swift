@@ -204,3 +204,18 @@ public func runTestChild(_ arguments: [String], in directory: TemporaryDirectory
     let child = try startChild(BuildProducts.testChild, arguments, in: directory.path)
     return (child, waitForExit(child.pid))
 }
+
+/// Runs aiops where PID 1 is certainly not systemd, whatever the host runs: in new PID and mount
+/// namespaces (aiops itself becomes PID 1, comm "aiops") with an empty /run, so neither
+/// /proc/1/comm nor /run/systemd/system says systemd. Tests of the "no systemd here" answer then
+/// hold on a systemd host too, instead of asserting what this machine happens to run. Needs root.
+public func runAiopsWithoutSystemd(_ arguments: [String], timeout: Double = 60) throws -> CommandResult {
+    try runCommand(
+        "/usr/bin/unshare",
+        [
+            "--pid", "--fork", "--mount", "--mount-proc", "--", "/bin/sh", "-c",
+            #"mount -t tmpfs none /run && exec "$0" "$@""#,
+        ]
+            + [BuildProducts.aiops] + arguments,
+        timeout: timeout)
+}
