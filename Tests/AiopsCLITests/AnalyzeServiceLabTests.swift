@@ -39,6 +39,16 @@ struct AnalyzeServiceLabTests {
         return Int64(timegm(&parts)) * 1_000_000 + fraction
     }
 
+    /// The unit's processes as the kernel lists them, from the unit's cgroup in whichever
+    /// hierarchy systemd manages: unified (v2) or its named v1 hierarchy.
+    static func cgroupMembers(_ lab: SystemdLab, _ unit: String) async throws -> [Int] {
+        let group = try await lab.property(unit, "ControlGroup")
+        let script =
+            #"cat "/sys/fs/cgroup/systemd$1/cgroup.procs" 2>/dev/null || cat "/sys/fs/cgroup$1/cgroup.procs""#
+        return try await lab.run(["sh", "-c", script, "sh", group]).outputLines.compactMap { Int($0) }
+            .sorted()
+    }
+
     @Test(
         "a running service after a manual restart: state, main PID, start times and events agree with systemd"
     )
@@ -50,8 +60,7 @@ struct AnalyzeServiceLabTests {
             #expect(try await lab.systemctl("restart", unit).status == 0)
             // The child of the shell must be there too before the cgroup is read.
             let both = try await lab.waitUntil(timeout: 30) {
-                try await lab.run(["cat", "/sys/fs/cgroup/systemd/system.slice/\(unit)/cgroup.procs"])
-                    .outputLines.count == 2
+                try await Self.cgroupMembers(lab, unit).count == 2
             }
             #expect(both)
 
@@ -77,15 +86,19 @@ struct AnalyzeServiceLabTests {
             #expect(uptime >= 0 && uptime < 120)
 
             // Every process of the cgroup, as the kernel lists it.
-            let members = try await lab.run([
-                "cat", "/sys/fs/cgroup/systemd/system.slice/\(unit)/cgroup.procs",
-            ])
-            .outputLines.compactMap { Int($0) }.sorted()
+            let members = try await Self.cgroupMembers(lab, unit)
             let processes = try #require(json["processes"] as? [[String: Any]])
             #expect(processes.compactMap { $0["pid"] as? Int }.sorted() == members)
 
             let memory = try #require(json["memory"] as? [String: Any])
             #expect(memory["max_bytes"] as? Int == 256 * 1024 * 1024)
+            #expect(memory["high_bytes"] as? Int == 200 * 1024 * 1024)
+            let table = try await lab.aiops(["analyze", "service", "--name", "aiops-lab-steady"])
+            // The panel wraps long rows: compare the words, not the lines.
+            let words = table.standardOutput.split(whereSeparator: { " \n│".contains($0) }).joined(
+                separator: " ")
+            #expect(words.contains("of MemoryMax=256.0 MiB (1"))
+            #expect(words.contains("; MemoryHigh=200.0 MiB"))
             let tasks = try #require(json["tasks"] as? [String: Any])
             #expect(tasks["max"] as? Int == 64)
             let policy = try #require(json["restart_policy"] as? [String: Any])

@@ -120,6 +120,15 @@ enum ServiceTable {
         case .infinity: memory += ", no MemoryMax"
         case .unset: break
         }
+        // MemoryHigh does not kill: above it the kernel reclaims hard and the service slows down,
+        // which explains a slow service that never hit MemoryMax.
+        if case .value(let high) = limits.memoryHigh {
+            memory += "; MemoryHigh=\(QuantityText.bytes(high))"
+            if let used = limits.memoryCurrent.number, used >= high {
+                memory += " exceeded: throttled"
+                tone = tone ?? .yellow
+            }
+        }
         lines.append(row("Memory", memory, tone))
         var tasks =
             limits.tasksCurrent.number.map(String.init) ?? report.processes.map { "\($0.count) processes" }
