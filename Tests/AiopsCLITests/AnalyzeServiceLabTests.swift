@@ -99,6 +99,16 @@ struct AnalyzeServiceLabTests {
                 separator: " ")
             #expect(words.contains("of MemoryMax=256.0 MiB (1"))
             #expect(words.contains("; MemoryHigh=200.0 MiB"))
+            let commands = try #require(json["exec_start_commands"] as? [[String: Any]])
+            #expect(commands.count == 1)
+            #expect(commands.first?["path"] as? String == "/bin/sh")
+            #expect(
+                commands.first?["argv"] as? [String] == [
+                    "/bin/sh", "-c", "sleep", "86400", "&", "exec", "sleep", "86401",
+                ])
+            let detail = try await lab.aiops(["analyze", "service", "--name", "aiops-lab-steady", "--detail"])
+            #expect(detail.standardOutput.contains("ExecStart     /bin/sh -c sleep 86400 & exec sleep 86401"))
+            #expect(!detail.standardOutput.contains("argv[]="))
             let tasks = try #require(json["tasks"] as? [String: Any])
             #expect(tasks["max"] as? Int == 64)
             let policy = try #require(json["restart_policy"] as? [String: Any])

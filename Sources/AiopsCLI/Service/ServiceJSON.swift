@@ -17,7 +17,8 @@ import AiopsSystemd
 ///   tasks {current, max, max_unlimited}
 /// - restart_policy {restart, restart_delay_s, start_limit_burst, start_limit_interval_s,
 ///   n_restarts (systemd's in-memory counter, reset by stop)}
-/// - unit_file, drop_ins, exec_start, user
+/// - unit_file, drop_ins, exec_start (systemctl's text), exec_start_commands [{path, argv,
+///   ignores_errors}] (argv split at spaces: systemctl does not quote), user
 /// - events [{time, kind, invocation_id, exit?, result?, job_type?, restart_counter?, errno?,
 ///   signal_name? (signal_sent: systemctl kill),
 ///   message}], journal_tail [{time, identifier, pid, message}]
@@ -74,6 +75,21 @@ enum ServiceJSON {
         json.optional(report.dropIns) { $0.string($1) }
         json.key("exec_start")
         json.optional(report.execStart) { $0.string($1) }
+        json.key("exec_start_commands")
+        json.beginArray()
+        for command in report.execCommands {
+            json.beginObject()
+            json.key("path")
+            json.string(command.path)
+            json.key("argv")
+            json.beginArray()
+            for word in command.words { json.string(word) }
+            json.endArray()
+            json.key("ignores_errors")
+            json.bool(command.ignoresErrors)
+            json.endObject()
+        }
+        json.endArray()
         json.key("user")
         json.optional(report.user) { $0.string($1) }
         json.key("events")

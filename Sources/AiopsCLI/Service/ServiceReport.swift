@@ -1,4 +1,5 @@
 import AiopsCore
+import AiopsDiagnose
 import AiopsSystemd
 
 /// Everything `aiops analyze service` found; the panel and the JSON are two views of it.
@@ -63,6 +64,9 @@ struct ServiceReport {
     var unitFile: UntrustedText?
     var dropIns: UntrustedText?
     var execStart: UntrustedText?
+    /// ExecStart= parsed: what runs, as words (systemctl does not quote, so an argument with a
+    /// space shows split).
+    var execCommands: [ExecCommand]
     var user: UntrustedText?
     var journal: ServiceJournalDigest
     var detail: Bool

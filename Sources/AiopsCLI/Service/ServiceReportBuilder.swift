@@ -1,4 +1,5 @@
 import AiopsCore
+import AiopsDiagnose
 import AiopsProc
 import AiopsSystemd
 
@@ -52,6 +53,7 @@ enum ServiceReportBuilder {
             unitFile: nonEmpty(properties.values["FragmentPath"]),
             dropIns: nonEmpty(properties.values["DropInPaths"]),
             execStart: nonEmpty(properties.values["ExecStart"]),
+            execCommands: properties.commands("ExecStart"),
             user: nonEmpty(properties.values["User"]),
             journal: journal, detail: detail)
     }

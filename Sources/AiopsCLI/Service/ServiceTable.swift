@@ -66,7 +66,14 @@ enum ServiceTable {
         }
         if let dropIns = report.dropIns { lines.append(row("Drop-ins", dropIns.terminalSafe)) }
         if report.detail {
-            if let exec = report.execStart { lines.append(row("ExecStart", exec.terminalSafe)) }
+            if report.execCommands.isEmpty, let exec = report.execStart {
+                lines.append(row("ExecStart", exec.terminalSafe))
+            }
+            for command in report.execCommands {
+                let words = UntrustedText(command.words.joined(separator: " ").utf8).terminalSafe
+                lines.append(
+                    row("ExecStart", words + (command.ignoresErrors ? "  (failure ignored: '-')" : "")))
+            }
             if let user = report.user { lines.append(row("User", user.terminalSafe)) }
             if let invocation = report.invocationID { lines.append(row("Invocation", invocation)) }
         }
