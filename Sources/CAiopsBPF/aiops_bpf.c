@@ -59,6 +59,8 @@ static int capture_libbpf_message(enum libbpf_print_level level, const char *for
 	/* Noise on every kernel >= 5.11, where memlock no longer applies. */
 	if (strstr(line, "RLIMIT_MEMLOCK") != NULL)
 		return 0;
+	if (strstr(line, "BEGIN PROG LOAD LOG") != NULL)
+		log_target->verifier_log = true;
 	if (log_target->first_message[0] == '\0')
 		copy_line(log_target->first_message, sizeof(log_target->first_message), line);
 	copy_line(log_target->last_message, sizeof(log_target->last_message), line);
@@ -78,6 +80,10 @@ static int classify(int error_number, const struct aiops_bpf_error *error)
 {
 	if (error_number == EPERM)
 		return AIOPS_BPF_ERR_PERMISSION;
+	/* The verifier answers EINVAL as often as EACCES; its log tells it from a kernel that lacks
+	 * a feature (an unknown helper or program type is EINVAL with no log). */
+	if (error->verifier_log)
+		return AIOPS_BPF_ERR_VERIFIER;
 	if (error_number == EACCES)
 		return AIOPS_BPF_ERR_VERIFIER; /* the verifier's answer, not a permission problem */
 	if (error_number == ESRCH || strstr(error->first_message, "kernel BTF") != NULL)

@@ -28,6 +28,7 @@ struct aiops_bpf_error {
 	char step[32];     /* which step failed: "btf", "ring buffer", "open", "load", "attach" ... */
 	char first_message[512]; /* libbpf's first warning: usually names the real cause */
 	char last_message[512];  /* libbpf's last warning */
+	bool verifier_log;       /* libbpf printed a verifier log: the verifier spoke */
 };
 
 struct aiops_bpf_config {
