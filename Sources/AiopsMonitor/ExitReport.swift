@@ -102,6 +102,6 @@ struct ExitReport {
             unixNanoseconds: clock.unixNanoseconds(time), pid: pid, ppid: ppid, uid: uid, comm: comm,
             argv: argv, startUnixNanoseconds: start.map(clock.unixNanoseconds), unit: unit, status: status,
             killerPID: details?.killer?.senderPID, killerComm: details?.killer?.senderComm,
-            snapshot: snapshot, source: source)
+            snapshot: snapshot, peakResidentBytes: details?.maxRSSBytes, source: source)
     }
 }

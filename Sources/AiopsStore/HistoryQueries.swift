@@ -3,8 +3,11 @@ import AiopsCore
 /// The SQL behind `HistoryReading`, shared by the store and the reader. Filters are fixed SQL
 /// fragments with bound values; nothing from a query is ever spliced into SQL text.
 enum HistoryQueries {
-    static func exits(_ query: ExitQuery, in connection: SQLiteConnection) throws(SQLiteError) -> [ExitRecord]
-    {
+    /// `version`: the file's schema version (the store's is always current; a reader may hold
+    /// an older daemon's file).
+    static func exits(
+        _ query: ExitQuery, version: Int = Schema.currentVersion, in connection: SQLiteConnection
+    ) throws(SQLiteError) -> [ExitRecord] {
         var conditions: [String] = []
         if query.since != nil { conditions.append("time_ns >= ?") }
         if query.onlyAbnormal { conditions.append("abnormal = 1") }
@@ -12,7 +15,8 @@ enum HistoryQueries {
         if query.comm != nil { conditions.append("comm = ?") }
         if query.unit != nil { conditions.append("unit = ?") }
         let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
-        let sql = "SELECT \(ExitRows.columns) FROM exits\(filter) ORDER BY time_ns DESC, id DESC LIMIT ?"
+        let sql =
+            "SELECT \(ExitRows.selectColumns(version: version)) FROM exits\(filter) ORDER BY time_ns DESC, id DESC LIMIT ?"
         return try connection.readTransaction { () throws(SQLiteError) in
             try connection.query(sql) { bind throws(SQLiteError) in
                 if let since = query.since { try bind.integer(since) }

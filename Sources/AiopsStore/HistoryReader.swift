@@ -11,10 +11,13 @@ import Synchronization
 /// writes (WAL): every answer is one consistent snapshot.
 public final class HistoryReader: HistoryReading, Sendable {
     public let path: String
+    /// The file's schema version: the reader never migrates, so it reads what is there.
+    let schemaVersion: Int
     private let connection: Mutex<SQLiteConnection>
 
-    private init(path: String, connection: sending SQLiteConnection) {
+    private init(path: String, schemaVersion: Int, connection: sending SQLiteConnection) {
         self.path = path
+        self.schemaVersion = schemaVersion
         self.connection = Mutex(connection)
     }
 
@@ -43,7 +46,8 @@ public final class HistoryReader: HistoryReading, Sendable {
             }
         }
         switch verdict {
-        case .history: return HistoryReader(path: path, connection: connection)
+        case .history(let version):
+            return HistoryReader(path: path, schemaVersion: version, connection: connection)
         case .empty: throw HistoryStoreError("the history \(path) has no data yet")
         case .damaged(let damage): throw HistoryStoreError("the history \(path) \(damage)")
         case .busy(let message): throw HistoryStoreError("the history \(path) is locked: \(message)")
@@ -67,7 +71,9 @@ public final class HistoryReader: HistoryReading, Sendable {
 
     public func exits(_ query: ExitQuery = ExitQuery()) throws(HistoryStoreError) -> [ExitRecord] {
         try connection.withLock { connection throws(HistoryStoreError) in
-            try Self.mapError { () throws(SQLiteError) in try HistoryQueries.exits(query, in: connection) }
+            try Self.mapError { () throws(SQLiteError) in
+                try HistoryQueries.exits(query, version: schemaVersion, in: connection)
+            }
         }
     }
 

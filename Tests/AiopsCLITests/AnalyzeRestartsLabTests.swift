@@ -126,6 +126,8 @@ struct AnalyzeRestartsLabTests {
                 #expect(death["comm"] as? String == "sh")
                 #expect(death["killer_pid"] as? Int == death["pid"] as? Int)
                 #expect(death["source"] as? String == "bpf")
+                // The exit event's high-water mark, kept in the history (a shell uses at least 1 MiB).
+                #expect((death["peak_rss_bytes"] as? Int ?? 0) > 1 << 20, "\(death)")
                 let joinedAt = try #require(Self.microseconds(death["time"]))
                 let loggedAt = try #require(Self.microseconds(crash["time"]))
                 #expect(abs(loggedAt - joinedAt) < 2_000_000)

@@ -58,7 +58,7 @@ enum Records {
                 time: BootInstant(nanoseconds: 123_456_789), cpuNanoseconds: 5_000_000,
                 residentBytes: 1 << 30,
                 virtualBytes: 4 << 30, readBytes: 12345, writeBytes: 67890, threads: 17, openFiles: 250),
-            source: .bpf)
+            peakResidentBytes: 3 << 29, source: .bpf)
     }
 
     static func alert(at time: Int64, kind: Alert.Kind = .processExited, facts: [Alert.Fact] = []) -> Alert {

@@ -115,7 +115,8 @@ enum RestartEpisodeText {
     }
 
     /// What the monitoring daemon saw of the death: the process, who sent the signal, and its
-    /// resources at the end (the exit event's CPU time, the last sample's memory, threads, fds).
+    /// resources at the end (the exit event's CPU time and peak RSS, the last sample's memory,
+    /// threads, fds).
     static func monitorDeath(_ record: ExitRecord) -> [String] {
         var process = "Monitor: pid \(record.pid) (\(record.comm.terminalSafe))"
         if let killer = record.killerPID {
@@ -124,15 +125,21 @@ enum RestartEpisodeText {
                 killer == record.pid ? ", signal sent by itself" : ", signal sent by pid \(killer)\(name)"
         }
         var lines = [process]
-        guard let snapshot = record.snapshot else { return lines }
+        let snapshot = record.snapshot
         var facts: [String] = []
-        if let cpu = snapshot.cpuNanoseconds {
+        if let cpu = snapshot?.cpuNanoseconds {
             facts.append("CPU \(QuantityText.decimal(Double(cpu) / 1e9, digits: 2)) s")
         }
-        if let rss = snapshot.residentBytes { facts.append("RSS \(QuantityText.bytes(rss))") }
-        if let threads = snapshot.threads { facts.append("\(threads) thread\(threads == 1 ? "" : "s")") }
-        if let files = snapshot.openFiles { facts.append("\(files) open file\(files == 1 ? "" : "s")") }
-        if let read = snapshot.readBytes, let written = snapshot.writeBytes {
+        // The last sample's RSS may be an interval old; the peak is the kernel's high-water mark.
+        let peak = record.peakResidentBytes.map { "peak \(QuantityText.bytes($0))" }
+        if let rss = snapshot?.residentBytes {
+            facts.append("RSS \(QuantityText.bytes(rss))" + (peak.map { " (\($0))" } ?? ""))
+        } else if let peak {
+            facts.append("RSS \(peak)")
+        }
+        if let threads = snapshot?.threads { facts.append("\(threads) thread\(threads == 1 ? "" : "s")") }
+        if let files = snapshot?.openFiles { facts.append("\(files) open file\(files == 1 ? "" : "s")") }
+        if let read = snapshot?.readBytes, let written = snapshot?.writeBytes {
             facts.append("IO \(QuantityText.bytes(read)) read, \(QuantityText.bytes(written)) written")
         }
         if !facts.isEmpty { lines.append("At death: " + facts.joined(separator: ", ")) }

@@ -4,8 +4,9 @@ import AiopsRender
 /// The monitoring daemon's side of `analyze restarts --json`.
 ///
 /// - monitor_history {path, available, reason (null when read), deaths_recorded, matched}
-/// - an episode's monitor {time, pid, comm, argv, killer_pid, killer_comm, source, at_death
-///   {cpu_s, rss_bytes, vsz_bytes, read_bytes, write_bytes, threads, open_files} or null}
+/// - an episode's monitor {time, pid, comm, argv, killer_pid, killer_comm, source,
+///   peak_rss_bytes (the kernel's high-water mark, from the exit event; null without BPF),
+///   at_death {cpu_s, rss_bytes, vsz_bytes, read_bytes, write_bytes, threads, open_files} or null}
 enum RestartsMonitorJSON {
     static func history(_ history: RestartsReport.MonitorHistory, into json: inout JSONWriter) {
         json.key("monitor_history")
@@ -41,6 +42,8 @@ enum RestartsMonitorJSON {
         json.optional(record.killerComm) { $0.string($1) }
         json.key("source")
         json.string(record.source.rawValue)
+        json.key("peak_rss_bytes")
+        json.optional(record.peakResidentBytes) { $0.integer($1) }
         json.key("at_death")
         json.optional(record.snapshot) { json, snapshot in
             json.beginObject()

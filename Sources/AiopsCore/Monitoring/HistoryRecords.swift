@@ -19,13 +19,17 @@ public struct ExitRecord: Hashable, Sendable {
     public var killerComm: UntrustedText?
     /// The last sample before death, merged with what the exit event itself carried.
     public var snapshot: ResourceSnapshot?
+    /// Peak RSS over the process's life, from the exit event (nil from /proc sources, and in
+    /// records an older build wrote).
+    public var peakResidentBytes: UInt64?
     public var source: EventSource
 
     public init(
         unixNanoseconds: Int64, pid: Int32, ppid: Int32?, uid: UInt32?, comm: UntrustedText,
         argv: [UntrustedText],
         startUnixNanoseconds: Int64?, unit: String?, status: ExitStatus?, killerPID: Int32? = nil,
-        killerComm: UntrustedText? = nil, snapshot: ResourceSnapshot?, source: EventSource
+        killerComm: UntrustedText? = nil, snapshot: ResourceSnapshot?, peakResidentBytes: UInt64? = nil,
+        source: EventSource
     ) {
         self.unixNanoseconds = unixNanoseconds
         self.pid = pid
@@ -39,6 +43,7 @@ public struct ExitRecord: Hashable, Sendable {
         self.killerPID = killerPID
         self.killerComm = killerComm
         self.snapshot = snapshot
+        self.peakResidentBytes = peakResidentBytes
         self.source = source
     }
 }

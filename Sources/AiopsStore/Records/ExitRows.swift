@@ -10,7 +10,14 @@ enum ExitRows {
         """
 
     static let insertSQL =
-        "INSERT INTO exits (\(columns)) VALUES (\(Array(repeating: "?", count: 21).joined(separator: ", ")))"
+        "INSERT INTO exits (\(columns), peak_resident_bytes) VALUES "
+        + "(\(Array(repeating: "?", count: 22).joined(separator: ", ")))"
+
+    /// What a SELECT reads, in `decode`'s order, from a file of `version`: a version-1 file (an
+    /// older daemon's, opened read-only and so not migrated) has no peak column.
+    static func selectColumns(version: Int) -> String {
+        columns + (version >= 2 ? ", peak_resident_bytes" : ", NULL AS peak_resident_bytes")
+    }
 
     static func insert(_ record: ExitRecord, into connection: SQLiteConnection) throws(SQLiteError) {
         try connection.run(insertSQL) { bind throws(SQLiteError) in
@@ -39,6 +46,7 @@ enum ExitRows {
             try bind.integer(snapshot?.threads)
             try bind.integer(snapshot?.openFiles)
             try bind.text(record.source.rawValue)
+            try bind.integer(record.peakResidentBytes)
         }
     }
 
@@ -66,6 +74,7 @@ enum ExitRows {
         let threads = row.integer(as: Int.self)
         let openFiles = row.integer(as: Int.self)
         guard let source = row.text().flatMap(EventSource.init(rawValue:)) else { return nil }
+        let peak = row.unsigned()
         let snapshot = snapshotTime.map {
             ResourceSnapshot(
                 time: BootInstant(nanoseconds: $0), cpuNanoseconds: cpu, residentBytes: resident,
@@ -76,6 +85,6 @@ enum ExitRows {
             unixNanoseconds: time, pid: pid, ppid: ppid, uid: uid, comm: UntrustedText(bytes: comm),
             argv: argv,
             startUnixNanoseconds: start, unit: unit, status: status, killerPID: killerPID,
-            killerComm: killerComm, snapshot: snapshot, source: source)
+            killerComm: killerComm, snapshot: snapshot, peakResidentBytes: peak, source: source)
     }
 }

@@ -15,7 +15,13 @@ enum Schema {
     /// `migrations[n]` takes a database from version n to n + 1, inside the one transaction
     /// that also sets `user_version`. Released migrations are never edited: a change is a new
     /// entry appended here (and the reference schema used to validate files follows by itself).
-    static let migrations: [[String]] = [version1]
+    static let migrations: [[String]] = [version1, version2]
+
+    /// The process's peak RSS (the kernel's high-water mark, carried by the BPF exit event): the
+    /// figure an OOM or a leak analysis wants, where the last sample may be an interval old.
+    private static let version2 = [
+        "ALTER TABLE exits ADD COLUMN peak_resident_bytes INTEGER"
+    ]
 
     private static let version1 = [
         """
