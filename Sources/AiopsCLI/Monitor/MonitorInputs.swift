@@ -38,6 +38,9 @@ final class MonitorInputs: @unchecked Sendable {
     private let pendingEvents = Atomic<Int>(0)
     static let maxPendingEvents = 16_384
 
+    /// Events handed to the loop and not yet processed.
+    var pending: Int { pendingEvents.load(ordering: .relaxed) }
+
     init(intervalNanoseconds: UInt64) {
         (stream, continuation) = AsyncStream.makeStream(bufferingPolicy: .unbounded)
         setInterval(intervalNanoseconds)
