@@ -16,7 +16,7 @@ public struct StartFailureDiagnoser: Sendable {
         "StateDirectory", "CacheDirectory", "LogsDirectory", "ConfigurationDirectory", "PIDFile",
         "ExecStartPre",
         "ExecStart", "ExecMainCode", "ExecMainStatus", "ExecMainStartTimestamp", "InactiveEnterTimestamp",
-        "Requires", "Requisite", "BindsTo", "Wants", "Sockets", "Environment",
+        "Requires", "Requisite", "BindsTo", "Wants", "TriggeredBy", "After", "Sockets", "Environment",
     ]
     /// At most this many journal lines of the attempt are kept (the last ones: the error is at the end).
     public static let shownEntries = 40
@@ -103,7 +103,8 @@ public struct StartFailureDiagnoser: Sendable {
         let exit = attempt?.exit ?? mainExit(properties)
         let facts = SolutionPlanner.Facts(
             unit: unit, checks: checks, portConflicts: conflicts,
-            brokenDependencies: shownDependencies.filter { $0.isHard && $0.isBroken }.map(\.unit),
+            brokenDependencies: shownDependencies.filter(\.blocksStart).map(\.unit),
+            orderedAfterFailed: DependencyCheck.orderedAfterFailed(shownDependencies).map(\.unit),
             failingChecker: runs.first {
                 $0.argv.first != "systemd-analyze" && $0.ending != nil && $0.ending != .exited(0)
             }?

@@ -74,6 +74,20 @@ final class PlannerTests: XCTestCase {
         XCTAssertTrue(plan.cause?.contains("db.service") ?? false)
     }
 
+    func testAFailedUnitItIsOnlyOrderedAfterIsALeadNotTheCause() {
+        var facts = facts(checks: [CheckResult(kind: .dependencies, outcome: .passed, summary: "")])
+        facts.orderedAfterFailed = ["prepare.service"]
+        let plan = SolutionPlanner().plan(facts)
+        XCTAssertNil(plan.cause)
+        XCTAssertEqual(plan.quickFix, "journalctl -u nginx.service -n 100 --no-pager")
+        XCTAssertEqual(plan.solutions.count, 2)
+        XCTAssertEqual(plan.solutions[0].recommended, true, "the service's own messages first")
+        XCTAssertEqual(plan.solutions[1].recommended, false)
+        XCTAssertTrue(plan.solutions[1].title.hasPrefix("prepare.service failed"), plan.solutions[1].title)
+        XCTAssertEqual(
+            plan.solutions[1].commands.first, "aiops diagnose start-failure --name prepare.service")
+    }
+
     func testAMissingExecutable() {
         let plan = SolutionPlanner().plan(
             facts(
@@ -106,19 +120,19 @@ final class PlannerTests: XCTestCase {
     func testDependencyStates() {
         let dependencies = [
             DependencyCheck.Dependency(
-                unit: "sysinit.target", relation: "Requires", loadState: "loaded", activeState: "active",
+                unit: "sysinit.target", relations: ["Requires"], loadState: "loaded", activeState: "active",
                 subState: "active",
                 result: "success"),
             DependencyCheck.Dependency(
-                unit: "system.slice", relation: "Requires", loadState: "loaded", activeState: "active",
+                unit: "system.slice", relations: ["Requires"], loadState: "loaded", activeState: "active",
                 subState: "active",
                 result: "success"),
             DependencyCheck.Dependency(
-                unit: "db.service", relation: "Requires", loadState: "loaded", activeState: "failed",
+                unit: "db.service", relations: ["Requires"], loadState: "loaded", activeState: "failed",
                 subState: "failed",
                 result: "exit-code"),
             DependencyCheck.Dependency(
-                unit: "cache.service", relation: "Wants", loadState: "not-found", activeState: "inactive",
+                unit: "cache.service", relations: ["Wants"], loadState: "not-found", activeState: "inactive",
                 subState: "dead",
                 result: "success"),
         ]

@@ -18,8 +18,9 @@ import AiopsSystemd
 ///   outcome (passed, failed, not_applicable, unknown), summary, evidence: [string]}]
 /// - port_conflicts: [{port, sources, reported_in_use, unattributed_sockets, owners: [{pid,
 ///   comm, argv, start_time, unit, protocol, address}]}]
-/// - dependencies: [{unit, relation, state, load_state, active_state, sub_state, result,
-///   failure_lines}]
+/// - dependencies: [{unit, relation (the strongest), relations (every one naming the unit:
+///   Requires, Requisite, BindsTo, Wants, TriggeredBy, After), blocks_start, state, load_state,
+///   active_state, sub_state, result, failure_lines}]
 /// - configuration_checks: [{argv, exit_status, outcome ("exited", "signalled", "timed_out",
 ///   "not_run"), problem, output}]
 /// - cause: {kind, text} or null; solutions: [{title, recommended, commands}]; quick_fix
@@ -202,6 +203,12 @@ enum StartFailureJSON {
             json.string(dependency.unit)
             json.key("relation")
             json.string(dependency.relation)
+            json.key("relations")
+            json.beginArray()
+            for relation in dependency.relations { json.string(relation) }
+            json.endArray()
+            json.key("blocks_start")
+            json.bool(dependency.blocksStart)
             json.key("state")
             json.string(dependency.stateText)
             let states: [(StaticString, String?)] = [

@@ -11,7 +11,10 @@ public struct SolutionPlanner: Sendable {
         public var unit: String
         public var checks: [CheckResult]
         public var portConflicts: [PortConflict]
+        /// Dependencies that keep the unit from starting (DependencyCheck.Dependency.blocksStart).
         public var brokenDependencies: [String]
+        /// Units it is only ordered after (After=) that failed: a lead, never the cause.
+        public var orderedAfterFailed: [String]
         public var failingChecker: [String]?
         public var checkerFile: String?
         /// Executables that are missing (true) or present but not executable (false).
@@ -23,13 +26,15 @@ public struct SolutionPlanner: Sendable {
 
         public init(
             unit: String, checks: [CheckResult], portConflicts: [PortConflict], brokenDependencies: [String],
-            failingChecker: [String]?, checkerFile: String?, badExecutables: [(path: String, missing: Bool)],
-            deniedPaths: [(path: String, missing: Bool)], user: String?, exit: UnitExitStatus?
+            orderedAfterFailed: [String] = [], failingChecker: [String]?, checkerFile: String?,
+            badExecutables: [(path: String, missing: Bool)], deniedPaths: [(path: String, missing: Bool)],
+            user: String?, exit: UnitExitStatus?
         ) {
             self.unit = unit
             self.checks = checks
             self.portConflicts = portConflicts
             self.brokenDependencies = brokenDependencies
+            self.orderedAfterFailed = orderedAfterFailed
             self.failingChecker = failingChecker
             self.checkerFile = checkerFile
             self.badExecutables = badExecutables
@@ -243,6 +248,20 @@ public struct SolutionPlanner: Sendable {
                     ]))
         }
         if !solutions.contains(where: \.recommended) { solutions[0].recommended = true }
+        // Never the cause (After= does not block a start), but the likeliest lead when the
+        // service needs what a unit it waits for provides.
+        for ordered in facts.orderedAfterFailed.map(ShellWord.quote) {
+            solutions.append(
+                Solution(
+                    title:
+                        "\(ordered) failed; \(unit) is only ordered after it (After=), so it started anyway: "
+                        + "if it needs what \(ordered) provides, fix that first (and add Requires=)",
+                    commands: [
+                        "aiops diagnose start-failure --name \(ordered)",
+                        "journalctl -u \(ordered) -n 50 --no-pager",
+                        start,
+                    ]))
+        }
         return Plan(
             cause: cause, causeKind: causeKind, solutions: solutions,
             quickFix: quickFix ?? "journalctl -u \(unit) -n 100 --no-pager")
