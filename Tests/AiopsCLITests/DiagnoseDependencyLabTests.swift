@@ -152,6 +152,19 @@ struct DiagnoseDependencyLabTests {
                 "\(table.standardOutput)")
             #expect(table.standardOutput.contains("PID      \(holderPID)"))
             #expect(table.standardOutput.contains("/usr/bin/python3 -m http.server 8093"))
+
+            // Port freed, socket listening: systemd itself holds 8093 for the service now, and
+            // that is no conflict.
+            #expect(try await lab.systemctl("stop", Self.holder).status == 0)
+            #expect(try await lab.systemctl("start", socket).status == 0)
+            let fixed = try await diagnose(lab, service)
+            #expect(fixed["failed"] as? Bool == false, "\(fixed)")
+            #expect(check(fixed, "port_conflict")?["outcome"] as? String != "failed", "\(fixed)")
+            #expect(
+                (fixed["port_conflicts"] as? [[String: Any]] ?? []).allSatisfy {
+                    ($0["owners"] as? [Any] ?? []).isEmpty
+                })
+            #expect(fixed["cause"] is NSNull, "\(fixed)")
         }
     }
 

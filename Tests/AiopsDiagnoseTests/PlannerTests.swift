@@ -74,6 +74,40 @@ final class PlannerTests: XCTestCase {
         XCTAssertTrue(plan.cause?.contains("db.service") ?? false)
     }
 
+    /// A socket-activated service whose socket could not listen (Requires= or TriggeredBy= the
+    /// socket): the port's holder is the cause, and the socket is what to start again.
+    func testASocketThatCouldNotListenNamesTheSocketAndTheHolder() throws {
+        let conflict = PortConflict(
+            port: 8093, sources: ["journal", "web.socket ListenStream [::]:8093"],
+            owners: [try owner(comm: "python3", unit: "holder.service", port: 8093)],
+            unattributedSockets: 0, reportedInUse: true,
+            socket: SocketOrigin(unit: "web.socket", directive: "ListenStream"))
+        var facts = facts(
+            checks: [
+                CheckResult(kind: .portConflict, outcome: .failed, summary: ""),
+                CheckResult(kind: .dependencies, outcome: .failed, summary: ""),
+            ], conflicts: [conflict], broken: ["web.socket"])
+        facts.unit = "web.service"
+        let plan = SolutionPlanner().plan(facts)
+        let pid = try XCTUnwrap(conflict.owners.first?.pid)
+        XCTAssertEqual(plan.causeKind, .portConflict)
+        XCTAssertEqual(
+            plan.cause,
+            "web.socket cannot listen on port 8093: it is held by holder.service (PID \(pid), python3)")
+        XCTAssertEqual(
+            plan.quickFix, "sudo systemctl stop holder.service && sudo systemctl start web.socket web.service"
+        )
+        XCTAssertEqual(plan.solutions.count, 2, "stop the holder, or move the socket; nothing about Wants=")
+        XCTAssertEqual(
+            plan.solutions.last?.commands.first,
+            "sudo systemctl edit web.socket   # [Socket] ListenStream= (empty: drops port 8093), "
+                + "then ListenStream=<a free port>")
+
+        // A failed dependency that is not the socket of the conflict keeps its place.
+        facts.brokenDependencies = ["db.service"]
+        XCTAssertEqual(SolutionPlanner().plan(facts).causeKind, .dependencies)
+    }
+
     func testAFailedUnitItIsOnlyOrderedAfterIsALeadNotTheCause() {
         var facts = facts(checks: [CheckResult(kind: .dependencies, outcome: .passed, summary: "")])
         facts.orderedAfterFailed = ["prepare.service"]
