@@ -108,6 +108,23 @@ final class PlannerTests: XCTestCase {
         XCTAssertEqual(SolutionPlanner().plan(facts).causeKind, .dependencies)
     }
 
+    /// systemd (PID 1) listens for every active socket unit: the fix is that socket, never `kill 1`.
+    func testAPortSystemdHoldsForASocketUnitIsNeverFixedByKillingPID1() throws {
+        var systemd = try owner(comm: "systemd", unit: "init.scope", port: 22)
+        systemd.process.stat.pid = 1
+        let conflict = PortConflict(
+            port: 22, sources: ["journal"], owners: [systemd], unattributedSockets: 0, reportedInUse: true)
+        let plan = SolutionPlanner().plan(
+            facts(
+                checks: [CheckResult(kind: .portConflict, outcome: .failed, summary: "")],
+                conflicts: [conflict]))
+        XCTAssertEqual(plan.cause, "port 22 is held by systemd (PID 1) for a socket unit")
+        XCTAssertFalse(plan.quickFix.contains("kill"), plan.quickFix)
+        XCTAssertFalse(plan.solutions.flatMap(\.commands).contains { $0.contains("kill") })
+        XCTAssertEqual(
+            plan.quickFix, "systemctl list-sockets --all --no-pager   # the .socket listening on port 22")
+    }
+
     func testAFailedUnitItIsOnlyOrderedAfterIsALeadNotTheCause() {
         var facts = facts(checks: [CheckResult(kind: .dependencies, outcome: .passed, summary: "")])
         facts.orderedAfterFailed = ["prepare.service"]

@@ -86,7 +86,22 @@ public struct SolutionPlanner: Sendable {
             let startWhat = socket.map { "\($0) and \(unit)" } ?? unit
             if let owner = conflict.owners.first {
                 let name = owner.process.stat.comm.terminalSafe
-                if let holder = owner.unit, holder.hasSuffix(".service"), holder != facts.unit {
+                if owner.pid == 1 {
+                    // systemd listens there for another socket unit: killing PID 1 is never the fix.
+                    claim(
+                        .portConflict, "\(subject) is held by systemd (PID 1) for a socket unit",
+                        "systemctl list-sockets --all --no-pager   # the .socket listening on port \(port)")
+                    solutions.append(
+                        Solution(
+                            title:
+                                "Stop the socket unit that listens on port \(port) (systemd holds it for that "
+                                + "unit's service), then start \(startWhat)",
+                            commands: [
+                                "systemctl list-sockets --all --no-pager",
+                                "sudo systemctl stop <the .socket listening on port \(port)>", startAgain,
+                            ],
+                            recommended: true))
+                } else if let holder = owner.unit, holder.hasSuffix(".service"), holder != facts.unit {
                     let other = ShellWord.quote(holder)
                     claim(
                         .portConflict, "\(subject) is held by \(other) (PID \(owner.pid), \(name))",
