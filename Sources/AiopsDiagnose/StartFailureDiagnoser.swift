@@ -16,7 +16,7 @@ public struct StartFailureDiagnoser: Sendable {
         "StateDirectory", "CacheDirectory", "LogsDirectory", "ConfigurationDirectory", "PIDFile",
         "ExecStartPre",
         "ExecStart", "ExecMainCode", "ExecMainStatus", "ExecMainStartTimestamp", "InactiveEnterTimestamp",
-        "Requires", "Requisite", "BindsTo", "Wants", "Sockets", "Environment",
+        "Requires", "Requisite", "BindsTo", "Wants", "TriggeredBy", "After", "Environment",
     ]
     /// At most this many journal lines of the attempt are kept (the last ones: the error is at the end).
     public static let shownEntries = 40
@@ -69,20 +69,25 @@ public struct StartFailureDiagnoser: Sendable {
             + properties.commands("ExecStart").map { ("ExecStart", $0) }
         let errorLines = attempt?.messageLines ?? []
 
-        let configured = ServicePorts(systemd: systemd).configured(properties, commands: commands.map(\.1))
-        let (portCheck, conflicts) = PortConflictCheck(finder: PortOwnerFinder(procfs: procfs)).run(
-            errorLines: errorLines, configured: configured)
-
-        // Configuration.
-        let (configCheck, runs) = ConfigurationCheck().run(
-            unit: unit, loadState: properties.loadState, loadError: properties.text("LoadError"),
-            fragmentPath: properties.plain("FragmentPath"), commands: commands.map(\.1))
-
         // Dependencies.
         let dependencies = DependencyReader(systemd: systemd).read(properties)
         let (dependencyCheck, shownDependencies) = DependencyCheck().run(
             dependencies: dependencies,
             dependencyFailedLines: attempt?.dependencyFailedEntries.map(\.messageLine) ?? [])
+
+        // Ports. A socket unit of the service that failed to listen is where a port conflict of
+        // a socket-activated service is logged ("Failed to create listening socket ([::]:8080):
+        // Address already in use"): systemd binds those ports, not the service.
+        let socketErrorLines = shownDependencies.filter { $0.blocksStart && $0.unit.hasSuffix(".socket") }
+            .flatMap(\.failureLines)
+        let configured = ServicePorts(systemd: systemd).configured(properties, commands: commands.map(\.1))
+        let (portCheck, conflicts) = PortConflictCheck(finder: PortOwnerFinder(procfs: procfs)).run(
+            errorLines: errorLines + socketErrorLines, configured: configured)
+
+        // Configuration.
+        let (configCheck, runs) = ConfigurationCheck().run(
+            unit: unit, loadState: properties.loadState, loadError: properties.text("LoadError"),
+            fragmentPath: properties.plain("FragmentPath"), commands: commands.map(\.1))
 
         // Executables and permissions.
         let executableCheck = ExecutableCheck().run(commands: commands, account: account)
@@ -103,7 +108,8 @@ public struct StartFailureDiagnoser: Sendable {
         let exit = attempt?.exit ?? mainExit(properties)
         let facts = SolutionPlanner.Facts(
             unit: unit, checks: checks, portConflicts: conflicts,
-            brokenDependencies: shownDependencies.filter { $0.isHard && $0.isBroken }.map(\.unit),
+            brokenDependencies: shownDependencies.filter(\.blocksStart).map(\.unit),
+            orderedAfterFailed: DependencyCheck.orderedAfterFailed(shownDependencies).map(\.unit),
             failingChecker: runs.first {
                 $0.argv.first != "systemd-analyze" && $0.ending != nil && $0.ending != .exited(0)
             }?

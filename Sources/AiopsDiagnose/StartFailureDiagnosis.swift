@@ -35,9 +35,17 @@ public struct StartFailureDiagnosis: Sendable {
     /// Things that limited the diagnosis ("not root: other users' processes are not visible").
     public var notes: [String]
 
-    /// Whether the unit is in a failed state, cannot be loaded, or its last attempt failed.
+    /// Whether the unit is in a failed state, cannot be loaded, its last attempt failed, or
+    /// what activates it failed (a socket that could not listen: the service then never runs,
+    /// though it has no failed attempt of its own).
     public var failed: Bool {
         activeState == "failed" || ["bad-setting", "error", "masked"].contains(loadState ?? "")
             || jobResult.map { $0 != "done" } ?? false || (unitResult.map { $0 != "success" } ?? false)
+            || !failedTriggers.isEmpty
+    }
+
+    /// The sockets (paths, timers) that start the unit and failed on their own account.
+    public var failedTriggers: [DependencyCheck.Dependency] {
+        dependencies.filter { $0.isTrigger && $0.blocksStart }
     }
 }

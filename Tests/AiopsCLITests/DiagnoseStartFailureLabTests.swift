@@ -143,6 +143,12 @@ struct DiagnoseStartFailureLabTests {
                 $0["unit"] as? String == "aiops-lab-broken-dependency.service"
             }
             #expect(broken?["active_state"] as? String == "failed")
+            // Requires= and After= name it: one entry with both, blamed for the first.
+            #expect(broken?["relations"] as? [String] == ["Requires", "After"])
+            #expect(
+                (report["dependencies"] as? [[String: Any]] ?? []).filter {
+                    $0["unit"] as? String == "aiops-lab-broken-dependency.service"
+                }.count == 1)
             #expect(
                 (broken?["failure_lines"] as? [String] ?? []).contains {
                     $0.contains("status=3/NOTIMPLEMENTED")

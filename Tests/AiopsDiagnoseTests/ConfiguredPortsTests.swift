@@ -61,7 +61,39 @@ final class ConfiguredPortsTests: XCTestCase {
             listen: ["[::]:8089 (Stream)", "/run/web.sock (Stream)", "0.0.0.0:53 (Datagram)"],
             socketUnit: "web.socket")
         XCTAssertEqual(ports.map(\.port), [8089, 53])
-        XCTAssertEqual(ports.first?.source, "web.socket Listen [::]:8089 (Stream)")
+        XCTAssertEqual(ports.first?.source, "web.socket ListenStream [::]:8089")
+        XCTAssertEqual(ports.first?.socket, SocketOrigin(unit: "web.socket", directive: "ListenStream"))
+        XCTAssertEqual(ports.first?.address, "::")
+        XCTAssertEqual(ports.last?.socket?.directive, "ListenDatagram")
+    }
+
+    /// Every kind of Listen= value systemd 252 printed in the lab (`systemctl show -p Listen`),
+    /// and values no systemd prints: only the IP ones have a port, nothing else is guessed at.
+    func testSocketUnitListenKeepsOnlyIPPorts() {
+        let printed = [
+            "@abstract:8095 (Stream)", "vsock:2:1234 (Stream)", "/run/odd.seq (SequentialPacket)",
+            "/dev/null (Special)", "/oddq (MessageQueue)", "/run/foo.fifo (FIFO)", "route 0 (Netlink)",
+            "127.0.0.1:8096 (Stream)", "[::]:8098 (Datagram)",
+        ]
+        let found = SocketUnitPorts.find(listen: printed, socketUnit: "odd.socket")
+        XCTAssertEqual(found.map(\.port), [8096, 8098])
+        XCTAssertEqual(found.map(\.address), ["127.0.0.1", "::"])
+        let hostile = [
+            "", "(Stream)", " (Stream)", "8080 (Stream)", "[::]:8080", "[::]:8080 (Stream", "[::]:8080 ()",
+            "[::]:8080 (Stream) (Stream)x", "[::]:99999 (Stream)", "[::]:0 (Stream)", "[]:80 (Stream)",
+            "[zz]:80 (Stream)", "1.2.3:80 (Stream)", "1.2.3.4.5:80 (Stream)", "256.1.1.1:80 (Stream)",
+            "localhost:80 (Stream)", "*:80 (Stream)", "/a:80 (Stream)", "@x:80 (Datagram)",
+            "1.2.3.4:80 (Netlink)", "1.2.3.4:80\u{1B}[2J (Stream)", "[\u{FF11}::]:80 (Stream)",
+            "１.2.3.4:80 (Stream)",
+        ]
+        for value in hostile {
+            XCTAssertEqual(
+                SocketUnitPorts.find(listen: [value], socketUnit: "x.socket").map(\.port), [], value)
+        }
+        // Still a port, and the escape sequence never reaches the evidence.
+        let escaped = SocketUnitPorts.find(listen: ["1.2.3.4:81 (Stream)"], socketUnit: "a\u{1B}b.socket")
+        XCTAssertEqual(escaped.map(\.port), [81])
+        XCTAssertFalse(escaped[0].source.contains("\u{1B}"), escaped[0].source)
     }
 
     func testNginxConfigurationAcrossIncludes() throws {

@@ -74,6 +74,71 @@ final class PlannerTests: XCTestCase {
         XCTAssertTrue(plan.cause?.contains("db.service") ?? false)
     }
 
+    /// A socket-activated service whose socket could not listen (Requires= or TriggeredBy= the
+    /// socket): the port's holder is the cause, and the socket is what to start again.
+    func testASocketThatCouldNotListenNamesTheSocketAndTheHolder() throws {
+        let conflict = PortConflict(
+            port: 8093, sources: ["journal", "web.socket ListenStream [::]:8093"],
+            owners: [try owner(comm: "python3", unit: "holder.service", port: 8093)],
+            unattributedSockets: 0, reportedInUse: true,
+            socket: SocketOrigin(unit: "web.socket", directive: "ListenStream"))
+        var facts = facts(
+            checks: [
+                CheckResult(kind: .portConflict, outcome: .failed, summary: ""),
+                CheckResult(kind: .dependencies, outcome: .failed, summary: ""),
+            ], conflicts: [conflict], broken: ["web.socket"])
+        facts.unit = "web.service"
+        let plan = SolutionPlanner().plan(facts)
+        let pid = try XCTUnwrap(conflict.owners.first?.pid)
+        XCTAssertEqual(plan.causeKind, .portConflict)
+        XCTAssertEqual(
+            plan.cause,
+            "web.socket cannot listen on port 8093: it is held by holder.service (PID \(pid), python3)")
+        XCTAssertEqual(
+            plan.quickFix, "sudo systemctl stop holder.service && sudo systemctl start web.socket web.service"
+        )
+        XCTAssertEqual(plan.solutions.count, 2, "stop the holder, or move the socket; nothing about Wants=")
+        XCTAssertEqual(
+            plan.solutions.last?.commands.first,
+            "sudo systemctl edit web.socket   # [Socket] ListenStream= (empty: drops port 8093), "
+                + "then ListenStream=<a free port>")
+
+        // A failed dependency that is not the socket of the conflict keeps its place.
+        facts.brokenDependencies = ["db.service"]
+        XCTAssertEqual(SolutionPlanner().plan(facts).causeKind, .dependencies)
+    }
+
+    /// systemd (PID 1) listens for every active socket unit: the fix is that socket, never `kill 1`.
+    func testAPortSystemdHoldsForASocketUnitIsNeverFixedByKillingPID1() throws {
+        var systemd = try owner(comm: "systemd", unit: "init.scope", port: 22)
+        systemd.process.stat.pid = 1
+        let conflict = PortConflict(
+            port: 22, sources: ["journal"], owners: [systemd], unattributedSockets: 0, reportedInUse: true)
+        let plan = SolutionPlanner().plan(
+            facts(
+                checks: [CheckResult(kind: .portConflict, outcome: .failed, summary: "")],
+                conflicts: [conflict]))
+        XCTAssertEqual(plan.cause, "port 22 is held by systemd (PID 1) for a socket unit")
+        XCTAssertFalse(plan.quickFix.contains("kill"), plan.quickFix)
+        XCTAssertFalse(plan.solutions.flatMap(\.commands).contains { $0.contains("kill") })
+        XCTAssertEqual(
+            plan.quickFix, "systemctl list-sockets --all --no-pager   # the .socket listening on port 22")
+    }
+
+    func testAFailedUnitItIsOnlyOrderedAfterIsALeadNotTheCause() {
+        var facts = facts(checks: [CheckResult(kind: .dependencies, outcome: .passed, summary: "")])
+        facts.orderedAfterFailed = ["prepare.service"]
+        let plan = SolutionPlanner().plan(facts)
+        XCTAssertNil(plan.cause)
+        XCTAssertEqual(plan.quickFix, "journalctl -u nginx.service -n 100 --no-pager")
+        XCTAssertEqual(plan.solutions.count, 2)
+        XCTAssertEqual(plan.solutions[0].recommended, true, "the service's own messages first")
+        XCTAssertEqual(plan.solutions[1].recommended, false)
+        XCTAssertTrue(plan.solutions[1].title.hasPrefix("prepare.service failed"), plan.solutions[1].title)
+        XCTAssertEqual(
+            plan.solutions[1].commands.first, "aiops diagnose start-failure --name prepare.service")
+    }
+
     func testAMissingExecutable() {
         let plan = SolutionPlanner().plan(
             facts(
@@ -106,19 +171,19 @@ final class PlannerTests: XCTestCase {
     func testDependencyStates() {
         let dependencies = [
             DependencyCheck.Dependency(
-                unit: "sysinit.target", relation: "Requires", loadState: "loaded", activeState: "active",
+                unit: "sysinit.target", relations: ["Requires"], loadState: "loaded", activeState: "active",
                 subState: "active",
                 result: "success"),
             DependencyCheck.Dependency(
-                unit: "system.slice", relation: "Requires", loadState: "loaded", activeState: "active",
+                unit: "system.slice", relations: ["Requires"], loadState: "loaded", activeState: "active",
                 subState: "active",
                 result: "success"),
             DependencyCheck.Dependency(
-                unit: "db.service", relation: "Requires", loadState: "loaded", activeState: "failed",
+                unit: "db.service", relations: ["Requires"], loadState: "loaded", activeState: "failed",
                 subState: "failed",
                 result: "exit-code"),
             DependencyCheck.Dependency(
-                unit: "cache.service", relation: "Wants", loadState: "not-found", activeState: "inactive",
+                unit: "cache.service", relations: ["Wants"], loadState: "not-found", activeState: "inactive",
                 subState: "dead",
                 result: "success"),
         ]

@@ -71,6 +71,33 @@ final class PortOwnerTests: XCTestCase {
         XCTAssertEqual(elsewhere.outcome, .passed)
     }
 
+    /// A socket unit's port: systemd's "Failed to create listening socket" line names it, the
+    /// Listen= value says which socket; the conflict keeps both and blames the holder.
+    func testASocketUnitsPortIsCheckedAndKeepsItsSocket() throws {
+        let (pid, port) = try listeningChild()
+        defer {
+            kill(pid, SIGKILL)
+            waitForExit(pid)
+        }
+        let configured = SocketUnitPorts.find(
+            listen: ["127.0.0.1:\(port) (Stream)"], socketUnit: "web.socket")
+        let (result, conflicts) = PortConflictCheck().run(
+            errorLines: [
+                "web.socket: Failed to create listening socket (127.0.0.1:\(port)): Address already in use",
+                "web.socket: Failed to listen on sockets: Address already in use",
+            ],
+            configured: configured)
+        XCTAssertEqual(result.outcome, .failed)
+        XCTAssertEqual(
+            result.summary,
+            "port \(port) (web.socket ListenStream=) is already in use by PID \(pid) (aiops-testchild)")
+        let conflict = try XCTUnwrap(conflicts.first)
+        XCTAssertEqual(conflict.socket, SocketOrigin(unit: "web.socket", directive: "ListenStream"))
+        XCTAssertEqual(conflict.sources, ["journal", "web.socket ListenStream 127.0.0.1:\(port)"])
+        XCTAssertEqual(conflict.owners.map(\.pid), [pid])
+        XCTAssertTrue(conflict.reportedInUse)
+    }
+
     func testAFreePort() throws {
         let (pid, port) = try listeningChild()
         kill(pid, SIGKILL)

@@ -17,9 +17,11 @@ import AiopsSystemd
 /// - checks: [{kind (port_conflict, configuration, dependencies, executable, permissions),
 ///   outcome (passed, failed, not_applicable, unknown), summary, evidence: [string]}]
 /// - port_conflicts: [{port, sources, reported_in_use, unattributed_sockets, owners: [{pid,
-///   comm, argv, start_time, unit, protocol, address}]}]
-/// - dependencies: [{unit, relation, state, load_state, active_state, sub_state, result,
-///   failure_lines}]
+///   comm, argv, start_time, unit, protocol, address}], socket: {unit, directive} or null (the
+///   socket unit that listens on the port for the service: systemd binds it)}]
+/// - dependencies: [{unit, relation (the strongest), relations (every one naming the unit:
+///   Requires, Requisite, BindsTo, Wants, TriggeredBy, After), blocks_start, state, load_state,
+///   active_state, sub_state, result, failure_lines}]
 /// - configuration_checks: [{argv, exit_status, outcome ("exited", "signalled", "timed_out",
 ///   "not_run"), problem, output}]
 /// - cause: {kind, text} or null; solutions: [{title, recommended, commands}]; quick_fix
@@ -163,6 +165,15 @@ enum StartFailureJSON {
             json.bool(conflict.reportedInUse)
             json.key("unattributed_sockets")
             json.integer(conflict.unattributedSockets)
+            json.key("socket")
+            json.optional(conflict.socket) { writer, socket in
+                writer.beginObject()
+                writer.key("unit")
+                writer.string(socket.unit)
+                writer.key("directive")
+                writer.string(socket.directive)
+                writer.endObject()
+            }
             json.key("owners")
             json.beginArray()
             for owner in conflict.owners {
@@ -202,6 +213,12 @@ enum StartFailureJSON {
             json.string(dependency.unit)
             json.key("relation")
             json.string(dependency.relation)
+            json.key("relations")
+            json.beginArray()
+            for relation in dependency.relations { json.string(relation) }
+            json.endArray()
+            json.key("blocks_start")
+            json.bool(dependency.blocksStart)
             json.key("state")
             json.string(dependency.stateText)
             let states: [(StaticString, String?)] = [

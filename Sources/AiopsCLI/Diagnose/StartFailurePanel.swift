@@ -66,6 +66,13 @@ enum StartFailurePanel {
         {
             lines.append(row("Load error", error, .red))
         }
+        // A socket that could not listen: the service is never activated, whatever its own journal says.
+        for trigger in diagnosis.failedTriggers {
+            lines.append(
+                row(
+                    "Activation", "\(trigger.unit) is \(trigger.stateText): it starts \(diagnosis.unit)", .red
+                ))
+        }
         guard let attempt = diagnosis.attempt else {
             lines.append(Line("  The journal has no entries about this unit.", .yellow))
             return lines

@@ -4,51 +4,13 @@
 /// for …" (JOB_RESULT=dependency) and the unit itself stays inactive with Result=success: the
 /// failure is visible only in the journal, and the message does not say which dependency.
 /// That one is found among the hard dependencies by its state (failed, not found) and its own
-/// journal.
+/// journal. A socket that failed to listen is blamed too: its service is never activated.
+///
+/// After= alone only orders two starts: systemd starts this unit after the other one's start
+/// job finished, whether it succeeded or failed. So a failed unit it is only ordered after is
+/// shown, and said to be a lead (the service may have run without what it provides), never the
+/// cause.
 public struct DependencyCheck: Sendable {
-    public struct Dependency: Sendable {
-        public var unit: String
-        /// "Requires", "Wants", "BindsTo", "Requisite".
-        public var relation: String
-        public var loadState: String?
-        public var activeState: String?
-        public var subState: String?
-        public var result: String?
-        /// The dependency's own failure lines from the journal, when it failed.
-        public var failureLines: [String]
-
-        public init(
-            unit: String, relation: String, loadState: String?, activeState: String?, subState: String?,
-            result: String?, failureLines: [String] = []
-        ) {
-            self.unit = unit
-            self.relation = relation
-            self.loadState = loadState
-            self.activeState = activeState
-            self.subState = subState
-            self.result = result
-            self.failureLines = failureLines
-        }
-
-        public var isHard: Bool { relation != "Wants" }
-
-        /// Failed, or missing/masked (a hard dependency on it cannot start).
-        public var isBroken: Bool {
-            activeState == "failed"
-                || ["not-found", "masked", "bad-setting", "error"].contains(loadState ?? "")
-        }
-
-        /// "active (running)", "failed (exit-code)", "not-found".
-        public var stateText: String {
-            if let loadState, loadState != "loaded" { return loadState }
-            let active = activeState ?? "unknown"
-            if active == "failed" { return "failed (\(result ?? "?"))" }
-            return subState.map { "\(active) (\($0))" } ?? active
-        }
-    }
-
-    /// Hard and soft dependency relations, in the order they are shown.
-    public static let relations = ["Requires", "Requisite", "BindsTo", "Wants"]
     /// Slices and the root mount every unit depends on implicitly: always there, not worth a line.
     static let implicit: Set<String> = ["system.slice", "-.mount", "-.slice"]
 
@@ -59,20 +21,23 @@ public struct DependencyCheck: Sendable {
         CheckResult, [Dependency]
     ) {
         let shown = dependencies.filter { !Self.implicit.contains($0.unit) }
-        let broken = shown.filter { $0.isHard && $0.isBroken }
+        let blocking = shown.filter(\.blocksStart)
         var evidence = dependencyFailedLines.map { "log: " + $0 }
         for dependency in shown {
-            evidence.append("\(dependency.relation) \(dependency.unit): \(dependency.stateText)")
+            evidence.append("\(dependency.relationText) \(dependency.unit): \(dependency.stateText)")
             evidence += dependency.failureLines.map { "  log: " + $0 }
         }
-        if let first = broken.first {
-            let names = broken.map(\.unit).joined(separator: ", ")
+        if let first = blocking.first {
+            let names = Self.names(blocking)
+            let verb = blocking.count == 1 ? "is" : "are"
+            let summary =
+                blocking.contains(where: \.isHard)
+                ? "dependency \(names) \(verb) \(first.stateText)"
+                    + (dependencyFailedLines.isEmpty ? "" : ": systemd cancelled the start")
+                : "\(names), which \(blocking.count == 1 ? "starts" : "start") this unit, \(verb) "
+                    + "\(first.stateText): the unit is never activated through \(blocking.count == 1 ? "it" : "them")"
             return (
-                CheckResult(
-                    kind: .dependencies, outcome: .failed,
-                    summary: "dependency \(names) \(broken.count == 1 ? "is" : "are") \(first.stateText)"
-                        + (dependencyFailedLines.isEmpty ? "" : ": systemd cancelled the start"),
-                    evidence: evidence),
+                CheckResult(kind: .dependencies, outcome: .failed, summary: summary, evidence: evidence),
                 shown
             )
         }
@@ -91,15 +56,42 @@ public struct DependencyCheck: Sendable {
                     kind: .dependencies, outcome: .notApplicable, summary: "no dependencies declared"), shown
             )
         }
-        let softBroken = shown.filter { !$0.isHard && $0.isBroken }
+        var leads: [String] = []
+        let wanted = shown.filter { !$0.isHard && !$0.isTrigger && !$0.isOrderingOnly && $0.isBroken }
+        if !wanted.isEmpty {
+            leads.append("wanted \(Self.names(wanted)) failed (does not block the start)")
+        }
+        // A trigger that gave up because this unit kept failing to start: the unit is the cause.
+        let gaveUp = shown.filter { $0.isTrigger && $0.isBroken }
+        if let first = gaveUp.first {
+            leads.append(
+                "\(Self.names(gaveUp)) stopped starting this unit (\(first.result ?? "?")): the unit itself "
+                    + "failed to start too often")
+        }
+        let ordered = Self.orderedAfterFailed(shown)
+        if !ordered.isEmpty {
+            let names = Self.names(ordered)
+            leads.append(
+                "ordered after \(names), which failed: After= only orders the start and does not block "
+                    + "it, but the service may have started without what \(names) "
+                    + (ordered.count == 1 ? "provides" : "provide"))
+        }
         return (
             CheckResult(
                 kind: .dependencies, outcome: .passed,
-                summary: softBroken.isEmpty
-                    ? "every dependency is fine"
-                    : "hard dependencies fine; wanted \(softBroken.map(\.unit).joined(separator: ", ")) failed (does not block the start)",
+                summary: leads.isEmpty
+                    ? "every dependency is fine" : "hard dependencies fine; " + leads.joined(separator: "; "),
                 evidence: evidence),
             shown
         )
+    }
+
+    /// Units named only by After= that failed: a lead, not a cause.
+    public static func orderedAfterFailed(_ dependencies: [Dependency]) -> [Dependency] {
+        dependencies.filter { $0.isOrderingOnly && $0.activeState == "failed" }
+    }
+
+    private static func names(_ dependencies: [Dependency]) -> String {
+        dependencies.map(\.unit).joined(separator: ", ")
     }
 }

@@ -3,13 +3,31 @@ public struct ConfiguredPort: Hashable, Sendable {
     public var port: UInt16
     /// The address it binds, when the configuration says ("127.0.0.1", "::"); nil means any.
     public var address: String?
-    /// "ExecStart --port 8089", "/etc/nginx/sites-enabled/default: listen 443 ssl", "web.socket ListenStream".
+    /// "ExecStart --port 8089", "/etc/nginx/sites-enabled/default: listen 443 ssl",
+    /// "web.socket ListenStream [::]:8089".
     public var source: String
+    /// The socket unit that listens on it for the service (socket activation): systemd binds
+    /// the port, not the service, so that unit is what fails and what to start again.
+    public var socket: SocketOrigin?
 
-    public init(port: UInt16, address: String? = nil, source: String) {
+    public init(port: UInt16, address: String? = nil, source: String, socket: SocketOrigin? = nil) {
         self.port = port
         self.address = address
         self.source = source
+        self.socket = socket
+    }
+}
+
+/// A socket unit's listening directive.
+public struct SocketOrigin: Hashable, Sendable {
+    /// "web.socket".
+    public var unit: String
+    /// "ListenStream" or "ListenDatagram".
+    public var directive: String
+
+    public init(unit: String, directive: String) {
+        self.unit = unit
+        self.directive = directive
     }
 }
 
@@ -120,21 +138,5 @@ public struct Endpoint: Hashable, Sendable {
         let host = String(text[..<colon])
         guard !host.contains(":") else { return nil }  // a bare IPv6 address without brackets
         return Endpoint(address: host.isEmpty || host == "*" ? nil : host, port: port)
-    }
-}
-
-/// Socket units' listening addresses, as `systemctl show -p Listen` prints them:
-/// "[::]:8089 (Stream)", "0.0.0.0:53 (Datagram)", "/run/foo.sock (Stream)".
-public enum SocketUnitPorts {
-    public static func find(listen values: [String], socketUnit: String) -> [ConfiguredPort] {
-        values.compactMap { value in
-            let parts = value.split(separator: " ")
-            guard parts.count == 2, parts[1] == "(Stream)" || parts[1] == "(Datagram)",
-                let endpoint = Endpoint.parse(String(parts[0]))
-            else { return nil }
-            return ConfiguredPort(
-                port: endpoint.port, address: endpoint.address,
-                source: "\(socketUnit) Listen \(String(parts[0]).shown) \(parts[1])")
-        }
     }
 }

@@ -12,6 +12,20 @@ public struct PortConflict: Sendable {
     public var unattributedSockets: Int
     /// The journal said the address was in use.
     public var reportedInUse: Bool
+    /// The socket unit that listens on the port for the service, when it comes from one.
+    public var socket: SocketOrigin?
+
+    public init(
+        port: UInt16, sources: [String], owners: [PortOwner], unattributedSockets: Int, reportedInUse: Bool,
+        socket: SocketOrigin? = nil
+    ) {
+        self.port = port
+        self.sources = sources
+        self.owners = owners
+        self.unattributedSockets = unattributedSockets
+        self.reportedInUse = reportedInUse
+        self.socket = socket
+    }
 }
 
 /// Port conflicts: the ports named in the errors, else those the service is configured to use,
@@ -23,20 +37,23 @@ public struct PortConflictCheck: Sendable {
         self.finder = finder
     }
 
+    /// `errorLines`: the attempt's messages, and those of a socket unit of the service that
+    /// failed (systemd, not the service, binds a socket unit's ports).
     public func run(errorLines: [String], configured: [ConfiguredPort]) -> (CheckResult, [PortConflict]) {
         let mentions = PortMentions.find(in: errorLines)
-        var candidates: [(UInt16, String?, [String])] = []
-        func add(_ port: UInt16, _ address: String?, _ source: String) {
-            if let index = candidates.firstIndex(where: { $0.0 == port }) {
-                if !candidates[index].2.contains(source) { candidates[index].2.append(source) }
+        var candidates: [(port: UInt16, address: String?, sources: [String], socket: SocketOrigin?)] = []
+        func add(_ port: UInt16, _ address: String?, _ source: String, _ socket: SocketOrigin?) {
+            if let index = candidates.firstIndex(where: { $0.port == port }) {
+                if !candidates[index].sources.contains(source) { candidates[index].sources.append(source) }
+                if candidates[index].socket == nil { candidates[index].socket = socket }
             } else {
-                candidates.append((port, address, [source]))
+                candidates.append((port, address, [source], socket))
             }
         }
-        for port in mentions.ports { add(port, nil, "journal") }
+        for port in mentions.ports { add(port, nil, "journal", nil) }
         // Configured ports are checked when the log names none (Python names none) or agrees.
         for entry in configured where mentions.ports.isEmpty || mentions.ports.contains(entry.port) {
-            add(entry.port, entry.address, entry.source)
+            add(entry.port, entry.address, entry.source, entry.socket)
         }
         guard !candidates.isEmpty else {
             if mentions.conflict {
@@ -58,7 +75,7 @@ public struct PortConflictCheck: Sendable {
         }
         var conflicts: [PortConflict] = []
         var evidence: [String] = mentions.lines.map(Self.quote)
-        for (port, address, sources) in candidates {
+        for (port, address, sources, origin) in candidates {
             let found = finder.listeners(port: port)
             let owners = found.owners.filter { Self.overlaps(wanted: address, held: $0.socket.localAddress) }
             let unattributed = found.sockets.filter { socket in
@@ -68,7 +85,7 @@ public struct PortConflictCheck: Sendable {
             conflicts.append(
                 PortConflict(
                     port: port, sources: sources, owners: owners, unattributedSockets: unattributed,
-                    reportedInUse: mentions.conflict))
+                    reportedInUse: mentions.conflict, socket: origin))
             if owners.isEmpty && unattributed == 0 {
                 evidence.append("port \(port) (\(sources.joined(separator: "; "))): free now")
             }
@@ -92,7 +109,8 @@ public struct PortConflictCheck: Sendable {
             return (
                 CheckResult(
                     kind: .portConflict, outcome: .failed,
-                    summary: "port \(first.port) is already in use by \(who)", evidence: evidence),
+                    summary: "port \(first.port)\(Self.via(first.socket)) is already in use by \(who)",
+                    evidence: evidence),
                 conflicts
             )
         }
@@ -126,4 +144,9 @@ public struct PortConflictCheck: Sendable {
     }
 
     static func quote(_ line: String) -> String { "log: " + line }
+
+    /// " (web.socket ListenStream=)": the port is the socket unit's, bound by systemd.
+    static func via(_ socket: SocketOrigin?) -> String {
+        socket.map { " (\($0.unit.shown) \($0.directive)=)" } ?? ""
+    }
 }

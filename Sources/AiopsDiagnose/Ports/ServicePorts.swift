@@ -2,7 +2,8 @@ import AiopsCore
 import AiopsSystemd
 
 /// Every port a unit is configured to use: its commands' options, the configuration files of
-/// daemons aiops can read, `PORT=`-style Environment= assignments, and its socket units.
+/// daemons aiops can read, `PORT=`-style Environment= assignments, and the socket units that
+/// activate it.
 public struct ServicePorts: Sendable {
     public var systemd: SystemdReading
 
@@ -21,8 +22,15 @@ public struct ServicePorts: Sendable {
             }
         }
         configured += Self.environmentPorts(properties.list("Environment"))
-        for socket in properties.list("Sockets") where (try? UnitName.normalize(socket)) == socket {
-            guard let listed = try? systemd.properties(of: socket, names: ["Id", "Listen"]) else { continue }
+        // TriggeredBy= names the socket units that start it, whether by name (foo.socket for
+        // foo.service) or by Sockets=. (systemd 252 has no Sockets property to read: Sockets=
+        // becomes Wants=, After= and TriggeredBy=.) A socket that is listening holds its ports
+        // for this service (systemd, PID 1, is their owner): no conflict to look for there.
+        for socket in properties.list("TriggeredBy")
+        where socket.hasSuffix(".socket") && (try? UnitName.normalize(socket)) == socket {
+            guard let listed = try? systemd.properties(of: socket, names: ["Id", "ActiveState", "Listen"]),
+                ["failed", "inactive"].contains(listed.activeState ?? "")
+            else { continue }
             configured += SocketUnitPorts.find(
                 listen: (listed.allValues["Listen"] ?? []).map(\.lossyString), socketUnit: socket)
         }

@@ -11,7 +11,10 @@ public struct SolutionPlanner: Sendable {
         public var unit: String
         public var checks: [CheckResult]
         public var portConflicts: [PortConflict]
+        /// Dependencies that keep the unit from starting (DependencyCheck.Dependency.blocksStart).
         public var brokenDependencies: [String]
+        /// Units it is only ordered after (After=) that failed: a lead, never the cause.
+        public var orderedAfterFailed: [String]
         public var failingChecker: [String]?
         public var checkerFile: String?
         /// Executables that are missing (true) or present but not executable (false).
@@ -23,13 +26,15 @@ public struct SolutionPlanner: Sendable {
 
         public init(
             unit: String, checks: [CheckResult], portConflicts: [PortConflict], brokenDependencies: [String],
-            failingChecker: [String]?, checkerFile: String?, badExecutables: [(path: String, missing: Bool)],
-            deniedPaths: [(path: String, missing: Bool)], user: String?, exit: UnitExitStatus?
+            orderedAfterFailed: [String] = [], failingChecker: [String]?, checkerFile: String?,
+            badExecutables: [(path: String, missing: Bool)], deniedPaths: [(path: String, missing: Bool)],
+            user: String?, exit: UnitExitStatus?
         ) {
             self.unit = unit
             self.checks = checks
             self.portConflicts = portConflicts
             self.brokenDependencies = brokenDependencies
+            self.orderedAfterFailed = orderedAfterFailed
             self.failingChecker = failingChecker
             self.checkerFile = checkerFile
             self.badExecutables = badExecutables
@@ -70,7 +75,90 @@ public struct SolutionPlanner: Sendable {
             }
         }
 
-        if facts.failed(.dependencies) {
+        // A port someone holds, or the journal said was taken.
+        func portSolutions(_ conflict: PortConflict) {
+            let port = conflict.port
+            // A socket unit's port is bound by systemd: the socket is what failed and what to
+            // start again (with the service, which it activates).
+            let socket = conflict.socket.map { ShellWord.quote($0.unit) }
+            let startAgain = socket.map { "sudo systemctl start \($0) \(unit)" } ?? start
+            let subject = socket.map { "\($0) cannot listen on port \(port): it" } ?? "port \(port)"
+            let startWhat = socket.map { "\($0) and \(unit)" } ?? unit
+            if let owner = conflict.owners.first {
+                let name = owner.process.stat.comm.terminalSafe
+                if owner.pid == 1 {
+                    // systemd listens there for another socket unit: killing PID 1 is never the fix.
+                    claim(
+                        .portConflict, "\(subject) is held by systemd (PID 1) for a socket unit",
+                        "systemctl list-sockets --all --no-pager   # the .socket listening on port \(port)")
+                    solutions.append(
+                        Solution(
+                            title:
+                                "Stop the socket unit that listens on port \(port) (systemd holds it for that "
+                                + "unit's service), then start \(startWhat)",
+                            commands: [
+                                "systemctl list-sockets --all --no-pager",
+                                "sudo systemctl stop <the .socket listening on port \(port)>", startAgain,
+                            ],
+                            recommended: true))
+                } else if let holder = owner.unit, holder.hasSuffix(".service"), holder != facts.unit {
+                    let other = ShellWord.quote(holder)
+                    claim(
+                        .portConflict, "\(subject) is held by \(other) (PID \(owner.pid), \(name))",
+                        "sudo systemctl stop \(other) && \(startAgain)")
+                    solutions.append(
+                        Solution(
+                            title: "Stop the conflicting service \(other), then start \(startWhat)",
+                            commands: ["sudo systemctl stop \(other)", startAgain], recommended: true))
+                } else {
+                    claim(
+                        .portConflict,
+                        "\(subject) is held by PID \(owner.pid) (\(name))"
+                            + (owner.unit.map { " in \($0)" } ?? ""),
+                        "sudo kill \(owner.pid) && \(startAgain)")
+                    solutions.append(
+                        Solution(
+                            title:
+                                "Stop the process holding port \(port) (PID \(owner.pid), \(name)), then start \(startWhat)",
+                            commands: [
+                                "ps -o pid,user,lstart,args -p \(owner.pid)", "sudo kill \(owner.pid)",
+                                startAgain,
+                            ],
+                            recommended: true))
+                }
+                solutions.append(moveSolution(conflict, unit: unit, start: startAgain))
+            } else if conflict.unattributedSockets > 0 {
+                claim(
+                    .portConflict, "\(subject) is in use by a process aiops cannot see",
+                    "sudo ss -ltnp 'sport = :\(port)'")
+                solutions.append(
+                    Solution(
+                        title: "Find who holds port \(port) (run as root to see every process)",
+                        commands: ["sudo ss -ltnup 'sport = :\(port)'", startAgain], recommended: true))
+                solutions.append(moveSolution(conflict, unit: unit, start: startAgain))
+            } else {
+                let failed = socket ?? unit
+                claim(
+                    .portConflict,
+                    socket.map { "\($0) could not listen on port \(port), in use then; it is free now" }
+                        ?? "port \(port) was in use when \(unit) started; it is free now",
+                    "sudo systemctl reset-failed \(failed) && \(startAgain)")
+                solutions.append(
+                    Solution(
+                        title: "Start again: whatever held port \(port) has gone",
+                        commands: ["sudo systemctl reset-failed \(failed)", startAgain], recommended: true))
+            }
+        }
+        func proven(_ conflict: PortConflict) -> Bool { !conflict.owners.isEmpty || conflict.reportedInUse }
+
+        // The failed dependency is the service's socket, which could not listen on a port someone
+        // holds: that port is the cause, and comes first, where the dependency would.
+        let socketConflict = facts.brokenDependencies.first.flatMap { dependency in
+            facts.portConflicts.first { $0.socket?.unit == dependency && proven($0) }
+        }
+        if let socketConflict {
+            portSolutions(socketConflict)
+        } else if facts.failed(.dependencies) {
             let dependency = facts.brokenDependencies.first.map(ShellWord.quote)
             let name = dependency ?? "the failed dependency"
             claim(
@@ -124,53 +212,8 @@ public struct SolutionPlanner: Sendable {
             }
         }
 
-        for conflict in facts.portConflicts where !conflict.owners.isEmpty || conflict.reportedInUse {
-            let port = conflict.port
-            if let owner = conflict.owners.first {
-                let name = owner.process.stat.comm.terminalSafe
-                if let holder = owner.unit, holder.hasSuffix(".service"), holder != facts.unit {
-                    let other = ShellWord.quote(holder)
-                    claim(
-                        .portConflict, "port \(port) is held by \(other) (PID \(owner.pid), \(name))",
-                        "sudo systemctl stop \(other) && \(start)")
-                    solutions.append(
-                        Solution(
-                            title: "Stop the conflicting service \(other), then start \(unit)",
-                            commands: ["sudo systemctl stop \(other)", start], recommended: true))
-                } else {
-                    claim(
-                        .portConflict,
-                        "port \(port) is held by PID \(owner.pid) (\(name))"
-                            + (owner.unit.map { " in \($0)" } ?? ""),
-                        "sudo kill \(owner.pid) && \(start)")
-                    solutions.append(
-                        Solution(
-                            title:
-                                "Stop the process holding port \(port) (PID \(owner.pid), \(name)), then start \(unit)",
-                            commands: [
-                                "ps -o pid,user,lstart,args -p \(owner.pid)", "sudo kill \(owner.pid)", start,
-                            ],
-                            recommended: true))
-                }
-                solutions.append(moveSolution(conflict, unit: unit))
-            } else if conflict.unattributedSockets > 0 {
-                claim(
-                    .portConflict, "port \(port) is in use by a process aiops cannot see",
-                    "sudo ss -ltnp 'sport = :\(port)'")
-                solutions.append(
-                    Solution(
-                        title: "Find who holds port \(port) (run as root to see every process)",
-                        commands: ["sudo ss -ltnup 'sport = :\(port)'", start], recommended: true))
-                solutions.append(moveSolution(conflict, unit: unit))
-            } else {
-                claim(
-                    .portConflict, "port \(port) was in use when \(unit) started; it is free now",
-                    "sudo systemctl reset-failed \(unit) && \(start)")
-                solutions.append(
-                    Solution(
-                        title: "Start again: whatever held port \(port) has gone",
-                        commands: ["sudo systemctl reset-failed \(unit)", start], recommended: true))
-            }
+        for conflict in facts.portConflicts where proven(conflict) && conflict.port != socketConflict?.port {
+            portSolutions(conflict)
         }
 
         if facts.failed(.configuration), let checker = facts.failingChecker {
@@ -243,12 +286,37 @@ public struct SolutionPlanner: Sendable {
                     ]))
         }
         if !solutions.contains(where: \.recommended) { solutions[0].recommended = true }
+        // Never the cause (After= does not block a start), but the likeliest lead when the
+        // service needs what a unit it waits for provides.
+        for ordered in facts.orderedAfterFailed.map(ShellWord.quote) {
+            solutions.append(
+                Solution(
+                    title:
+                        "\(ordered) failed; \(unit) is only ordered after it (After=), so it started anyway: "
+                        + "if it needs what \(ordered) provides, fix that first (and add Requires=)",
+                    commands: [
+                        "aiops diagnose start-failure --name \(ordered)",
+                        "journalctl -u \(ordered) -n 50 --no-pager",
+                        start,
+                    ]))
+        }
         return Plan(
             cause: cause, causeKind: causeKind, solutions: solutions,
             quickFix: quickFix ?? "journalctl -u \(unit) -n 100 --no-pager")
     }
 
-    private func moveSolution(_ conflict: PortConflict, unit: String) -> Solution {
+    private func moveSolution(_ conflict: PortConflict, unit: String, start: String) -> Solution {
+        if let socket = conflict.socket {
+            let name = ShellWord.quote(socket.unit)
+            let directive = socket.directive
+            return Solution(
+                title: "Move \(name) to another port",
+                commands: [
+                    "sudo systemctl edit \(name)   # [Socket] \(directive)= (empty: drops port \(conflict.port)), "
+                        + "then \(directive)=<a free port>",
+                    "sudo systemctl daemon-reload", start,
+                ])
+        }
         let source = conflict.sources.first { $0.hasPrefix("/") }
         if let source, let colon = source.firstIndex(of: ":") {
             let file = String(source[..<colon])
@@ -256,14 +324,14 @@ public struct SolutionPlanner: Sendable {
                 title: "Move \(unit) to another port",
                 commands: [
                     "sudoedit \(ShellWord.quote(file))   # \(source[source.index(after: colon)...].drop { $0 == " " }) → a free port",
-                    "sudo systemctl start \(unit)",
+                    start,
                 ])
         }
         return Solution(
             title: "Move \(unit) to another port",
             commands: [
                 "sudo systemctl edit --full \(unit)   # change port \(conflict.port) in ExecStart=",
-                "sudo systemctl daemon-reload", "sudo systemctl start \(unit)",
+                "sudo systemctl daemon-reload", start,
             ])
     }
 
