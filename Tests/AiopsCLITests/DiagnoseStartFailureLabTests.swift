@@ -9,8 +9,8 @@ import Testing
 @Suite("diagnose start-failure in a systemd lab", .serialized)
 struct DiagnoseStartFailureLabTests {
     /// Runs the diagnosis inside the lab, as JSON; fails the test on a non-zero exit.
-    private func diagnose(_ lab: SystemdLab, _ unit: String) throws -> [String: Any] {
-        let result = try lab.aiops(["diagnose", "start-failure", "--name", unit, "--json"])
+    private func diagnose(_ lab: SystemdLab, _ unit: String) async throws -> [String: Any] {
+        let result = try await lab.aiops(["diagnose", "start-failure", "--name", unit, "--json"])
         #expect(result.status == 0, "stderr: \(result.standardError)")
         let object =
             try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any]
@@ -22,16 +22,18 @@ struct DiagnoseStartFailureLabTests {
     }
 
     /// Waits until systemd says the unit is `state`.
-    private func waitFor(_ lab: SystemdLab, _ unit: String, state: String) throws {
-        let reached = try lab.waitUntil(timeout: 60) { try lab.property(unit, "ActiveState") == state }
+    private func waitFor(_ lab: SystemdLab, _ unit: String, state: String) async throws {
+        let reached = try await lab.waitUntil(timeout: 60) {
+            try await lab.property(unit, "ActiveState") == state
+        }
         #expect(reached, "\(unit) did not become \(state)")
     }
 
     @Test("a port held by another service: its PID, command line and unit; stop it first")
-    func portConflict() throws {
-        try SystemdLab.with { lab in
+    func portConflict() async throws {
+        try await SystemdLab.with { lab in
             for (name, description) in [("a", "holds port 8089"), ("b", "wants port 8089 too")] {
-                try lab.install(
+                try await lab.install(
                     unit: "aiops-diag-web-\(name).service",
                     contents: """
                         [Unit]
@@ -40,18 +42,18 @@ struct DiagnoseStartFailureLabTests {
                         ExecStart=/usr/bin/python3 -m http.server 8089
                         """)
             }
-            #expect(try lab.systemctl("start", "aiops-diag-web-a.service").status == 0)
-            let listening = try lab.waitUntil(timeout: 60) {
-                try lab.run([
+            #expect(try await lab.systemctl("start", "aiops-diag-web-a.service").status == 0)
+            let listening = try await lab.waitUntil(timeout: 60) {
+                try await lab.run([
                     "python3", "-c", "import socket; socket.create_connection(('127.0.0.1', 8089), 1)",
                 ]).status == 0
             }
             try #require(listening, "the first server never listened")
-            #expect(try lab.systemctl("start", "aiops-diag-web-b.service").status == 0)  // Type=simple
-            try waitFor(lab, "aiops-diag-web-b.service", state: "failed")
-            let holder = try #require(Int(try lab.property("aiops-diag-web-a.service", "MainPID")))
+            #expect(try await lab.systemctl("start", "aiops-diag-web-b.service").status == 0)  // Type=simple
+            try await waitFor(lab, "aiops-diag-web-b.service", state: "failed")
+            let holder = try #require(Int(try await lab.property("aiops-diag-web-a.service", "MainPID")))
 
-            let report = try diagnose(lab, "aiops-diag-web-b")
+            let report = try await diagnose(lab, "aiops-diag-web-b")
             #expect(report["unit"] as? String == "aiops-diag-web-b.service")
             #expect(report["active_state"] as? String == "failed")
             #expect(report["failed"] as? Bool == true)
@@ -77,7 +79,7 @@ struct DiagnoseStartFailureLabTests {
             )
 
             // The report shows the same owner.
-            let table = try lab.aiops(["diagnose", "start-failure", "--name", "aiops-diag-web-b"])
+            let table = try await lab.aiops(["diagnose", "start-failure", "--name", "aiops-diag-web-b"])
             #expect(table.status == 0)
             #expect(table.standardOutput.contains("PID      \(holder)"), "\(table.standardOutput)")
             #expect(table.standardOutput.contains("/usr/bin/python3 -m http.server 8089"))
@@ -86,13 +88,13 @@ struct DiagnoseStartFailureLabTests {
     }
 
     @Test("a missing executable: 203/EXEC explained, the spawn failure's journal lines, the path")
-    func missingExecutable() throws {
-        try SystemdLab.with { lab in
-            try lab.installProjectUnits("aiops-lab-missing-exec.service")
-            _ = try lab.systemctl("start", "aiops-lab-missing-exec.service")
-            try waitFor(lab, "aiops-lab-missing-exec.service", state: "failed")
+    func missingExecutable() async throws {
+        try await SystemdLab.with { lab in
+            try await lab.installProjectUnits("aiops-lab-missing-exec.service")
+            _ = try await lab.systemctl("start", "aiops-lab-missing-exec.service")
+            try await waitFor(lab, "aiops-lab-missing-exec.service", state: "failed")
 
-            let report = try diagnose(lab, "aiops-lab-missing-exec.service")
+            let report = try await diagnose(lab, "aiops-lab-missing-exec.service")
             let attempt = try #require(report["last_attempt"] as? [String: Any])
             let exit = try #require(attempt["exit"] as? [String: Any])
             #expect(exit["status"] as? Int == 203)
@@ -115,14 +117,14 @@ struct DiagnoseStartFailureLabTests {
     }
 
     @Test("a failed dependency: named, though the unit itself shows inactive/success")
-    func failedDependency() throws {
-        try SystemdLab.with { lab in
-            try lab.installProjectUnits(
+    func failedDependency() async throws {
+        try await SystemdLab.with { lab in
+            try await lab.installProjectUnits(
                 "aiops-lab-broken-dependency.service", "aiops-lab-needs-broken.service")
-            #expect(try lab.systemctl("start", "aiops-lab-needs-broken.service").status != 0)
-            #expect(try lab.property("aiops-lab-needs-broken.service", "Result") == "success")
+            #expect(try await lab.systemctl("start", "aiops-lab-needs-broken.service").status != 0)
+            #expect(try await lab.property("aiops-lab-needs-broken.service", "Result") == "success")
 
-            let report = try diagnose(lab, "aiops-lab-needs-broken")
+            let report = try await diagnose(lab, "aiops-lab-needs-broken")
             #expect(report["active_state"] as? String == "inactive")
             #expect(report["failed"] as? Bool == true, "the journal says the start failed")
             let attempt = try #require(report["last_attempt"] as? [String: Any])
@@ -161,26 +163,27 @@ struct DiagnoseStartFailureLabTests {
     }
 
     @Test("a journal entry an unprivileged user forged with UNIT= does not steer the diagnosis")
-    func forgedUnitEntry() throws {
-        try SystemdLab.with { lab in
-            try lab.install(
+    func forgedUnitEntry() async throws {
+        try await SystemdLab.with { lab in
+            try await lab.install(
                 unit: "aiops-diag-holder.service",
                 contents: "[Service]\nExecStart=/usr/bin/python3 -m http.server 8089\n")
-            try lab.install(unit: "aiops-diag-exit1.service", contents: "[Service]\nExecStart=/bin/false\n")
-            #expect(try lab.systemctl("start", "aiops-diag-holder.service").status == 0)
-            _ = try lab.systemctl("start", "aiops-diag-exit1.service")
-            try waitFor(lab, "aiops-diag-exit1.service", state: "failed")
+            try await lab.install(
+                unit: "aiops-diag-exit1.service", contents: "[Service]\nExecStart=/bin/false\n")
+            #expect(try await lab.systemctl("start", "aiops-diag-holder.service").status == 0)
+            _ = try await lab.systemctl("start", "aiops-diag-exit1.service")
+            try await waitFor(lab, "aiops-diag-exit1.service", state: "failed")
             // nobody claims, in the unit's name, that its start failed on the holder's port.
             let forged =
                 "printf 'UNIT=aiops-diag-exit1.service\\nMESSAGE=bind() to 0.0.0.0:8089 failed (98: Address already in use)\\n'"
                 + " | setpriv --reuid=65534 --regid=65534 --clear-groups logger --journald"
-            #expect(try lab.run(["sh", "-c", forged]).status == 0)
-            let arrived = try lab.waitUntil(timeout: 10) {
+            #expect(try await lab.run(["sh", "-c", forged]).status == 0)
+            let arrived = try await lab.waitUntil(timeout: 10) {
                 try !lab.journal(["UNIT=aiops-diag-exit1.service", "_UID=65534"]).isEmpty
             }
             try #require(arrived, "the forged entry never reached the journal")
 
-            let report = try diagnose(lab, "aiops-diag-exit1")
+            let report = try await diagnose(lab, "aiops-diag-exit1")
             #expect(check(report, "port_conflict")?["outcome"] as? String != "failed")
             #expect(!((report["quick_fix"] as? String) ?? "").contains("aiops-diag-holder"))
             let attempt = try #require(report["last_attempt"] as? [String: Any])
@@ -192,11 +195,11 @@ struct DiagnoseStartFailureLabTests {
     }
 
     @Test("a working directory User= cannot enter: 200/CHDIR, the directory's mode, chown as the fix")
-    func permissionDenied() throws {
-        try SystemdLab.with { lab in
+    func permissionDenied() async throws {
+        try await SystemdLab.with { lab in
             let directory = "/var/lib/aiops-diag-private"
-            #expect(try lab.run(["install", "-d", "-m", "0700", directory]).status == 0)
-            try lab.install(
+            #expect(try await lab.run(["install", "-d", "-m", "0700", directory]).status == 0)
+            try await lab.install(
                 unit: "aiops-diag-private.service",
                 contents: """
                     [Service]
@@ -204,10 +207,10 @@ struct DiagnoseStartFailureLabTests {
                     WorkingDirectory=\(directory)
                     ExecStart=/bin/sleep 600
                     """)
-            _ = try lab.systemctl("start", "aiops-diag-private.service")
-            try waitFor(lab, "aiops-diag-private.service", state: "failed")
+            _ = try await lab.systemctl("start", "aiops-diag-private.service")
+            try await waitFor(lab, "aiops-diag-private.service", state: "failed")
 
-            let report = try diagnose(lab, "aiops-diag-private")
+            let report = try await diagnose(lab, "aiops-diag-private")
             #expect(report["user"] as? String == "nobody (65534)")
             let exit = try #require((report["last_attempt"] as? [String: Any])?["exit"] as? [String: Any])
             #expect(exit["status_text"] as? String == "200/CHDIR")
@@ -226,23 +229,23 @@ struct DiagnoseStartFailureLabTests {
     }
 
     @Test("a daemon's configuration its own checker rejects (dnsmasq --test), then accepts")
-    func daemonConfiguration() throws {
-        try SystemdLab.with { lab in
+    func daemonConfiguration() async throws {
+        try await SystemdLab.with { lab in
             let file = "/etc/aiops-diag/dnsmasq.conf"
             let onHost = "/proc/\(lab.leader)/root\(file)"
             try FileManager.default.createDirectory(
                 atPath: "/proc/\(lab.leader)/root/etc/aiops-diag", withIntermediateDirectories: true)
             try "port=0\nno-such-option=1\n".write(toFile: onHost, atomically: false, encoding: .utf8)
-            try lab.install(
+            try await lab.install(
                 unit: "aiops-diag-dns.service",
                 contents: """
                     [Service]
                     ExecStart=/usr/sbin/dnsmasq -k -C \(file)
                     """)
-            _ = try lab.systemctl("start", "aiops-diag-dns.service")
-            try waitFor(lab, "aiops-diag-dns.service", state: "failed")
+            _ = try await lab.systemctl("start", "aiops-diag-dns.service")
+            try await waitFor(lab, "aiops-diag-dns.service", state: "failed")
 
-            let report = try diagnose(lab, "aiops-diag-dns")
+            let report = try await diagnose(lab, "aiops-diag-dns")
             let configuration = try #require(check(report, "configuration"))
             #expect(configuration["outcome"] as? String == "failed")
             #expect(
@@ -260,7 +263,7 @@ struct DiagnoseStartFailureLabTests {
 
             // Fixed: the same checker now passes.
             try "port=0\n".write(toFile: onHost, atomically: false, encoding: .utf8)
-            let fixed = try diagnose(lab, "aiops-diag-dns")
+            let fixed = try await diagnose(lab, "aiops-diag-dns")
             #expect(check(fixed, "configuration")?["outcome"] as? String == "passed")
             #expect(
                 (check(fixed, "configuration")?["evidence"] as? [String] ?? []).contains {
@@ -270,16 +273,16 @@ struct DiagnoseStartFailureLabTests {
     }
 
     @Test("a unit file systemd cannot load (bad-setting): a configuration failure, not 'nothing failed'")
-    func badUnitFile() throws {
-        try SystemdLab.with { lab in
-            try lab.install(
+    func badUnitFile() async throws {
+        try await SystemdLab.with { lab in
+            try await lab.install(
                 unit: "aiops-diag-badsetting.service",
                 contents: """
                     [Service]
                     ExecStart=relative/daemon
                     """)
-            #expect(try lab.systemctl("start", "aiops-diag-badsetting.service").status != 0)
-            let report = try diagnose(lab, "aiops-diag-badsetting")
+            #expect(try await lab.systemctl("start", "aiops-diag-badsetting.service").status != 0)
+            let report = try await diagnose(lab, "aiops-diag-badsetting")
             #expect(report["load_state"] as? String == "bad-setting")
             #expect(report["failed"] as? Bool == true)
             let configuration = try #require(check(report, "configuration"))
@@ -292,25 +295,25 @@ struct DiagnoseStartFailureLabTests {
     }
 
     @Test("hostile output is escaped; an unknown unit exits 66")
-    func hostileOutputAndUnknownUnit() throws {
-        try SystemdLab.with { lab in
-            try lab.install(
+    func hostileOutputAndUnknownUnit() async throws {
+        try await SystemdLab.with { lab in
+            try await lab.install(
                 unit: "aiops-diag-hostile.service",
                 contents: """
                     [Service]
                     ExecStart=/bin/sh -c 'printf "\\\\033[2J\\\\033]0;owned\\\\007 bind() to 0.0.0.0:8090 failed (98: Address already in use)\\\\n"; exit 1'
                     """)
-            _ = try lab.systemctl("start", "aiops-diag-hostile.service")
-            try waitFor(lab, "aiops-diag-hostile.service", state: "failed")
-            let table = try lab.aiops(["diagnose", "start-failure", "--name", "aiops-diag-hostile"])
+            _ = try await lab.systemctl("start", "aiops-diag-hostile.service")
+            try await waitFor(lab, "aiops-diag-hostile.service", state: "failed")
+            let table = try await lab.aiops(["diagnose", "start-failure", "--name", "aiops-diag-hostile"])
             #expect(table.status == 0)
             #expect(!table.standardOutput.contains("\u{1B}"), "no escape sequence reaches the terminal")
             #expect(!table.standardOutput.contains("\u{07}"))
             #expect(table.standardOutput.contains("\\e[2J"), "\(table.standardOutput)")
-            let report = try diagnose(lab, "aiops-diag-hostile")
+            let report = try await diagnose(lab, "aiops-diag-hostile")
             #expect((report["port_conflicts"] as? [[String: Any]])?.first?["port"] as? Int == 8090)
 
-            let unknown = try lab.aiops(["diagnose", "start-failure", "--name", "aiops-no-such-unit"])
+            let unknown = try await lab.aiops(["diagnose", "start-failure", "--name", "aiops-no-such-unit"])
             #expect(unknown.status == 66)
             #expect(unknown.standardError.contains("no unit named aiops-no-such-unit.service"))
         }
