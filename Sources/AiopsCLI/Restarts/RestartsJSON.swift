@@ -19,7 +19,11 @@ import AiopsRender
 ///   signal, signal_name, core_dumped, exit_status, exit {…} or null, result, start_limit_hit,
 ///   run_started_at, uptime_s, recovered_at, recovery_s, errno, kernel_oom {…} or null,
 ///   core_dump_executable, signal_sent (systemctl kill's signal, e.g. "SIGTERM"), log_tail [..], monitor {…} or null (RestartsMonitorJSON)}]
-/// - kernel_log {available, reason, oom_kills, lost_records}, systemd_n_restarts, journal_entries
+/// - kernel_log {available, reason, oom_kills, lost_records}: the /dev/kmsg ring
+/// - kernel_journal {available, reason, oom_kills, entries, grep}: the journal's kernel entries
+///   (`_TRANSPORT=kernel`) of the period; grep: journalctl narrowed them to OOM lines itself
+/// - kernel_oom_kills: the OOM kills of both, a kill in both counted once
+/// - systemd_n_restarts, journal_entries
 /// - monitor_history {path, available, reason, deaths_recorded, matched}
 /// - advice [{text, command}]
 enum RestartsJSON {
@@ -80,6 +84,7 @@ enum RestartsJSON {
             json.null()
         }
         json.endObject()
+        kernelJournal(report, into: &json)
         json.key("systemd_n_restarts")
         json.optional(report.systemdRestartCounter) { $0.integer($1) }
         json.key("journal_entries")
@@ -98,6 +103,38 @@ enum RestartsJSON {
         json.endArray()
         json.endObject()
         return json.bytes
+    }
+
+    private static func kernelJournal(_ report: RestartsReport, into json: inout JSONWriter) {
+        json.key("kernel_journal")
+        json.beginObject()
+        switch report.kernelJournal {
+        case .read(let kills, let entries, let narrowed):
+            json.key("available")
+            json.bool(true)
+            json.key("reason")
+            json.null()
+            json.key("oom_kills")
+            json.integer(kills)
+            json.key("entries")
+            json.integer(entries)
+            json.key("grep")
+            json.bool(narrowed)
+        case .unavailable(let reason):
+            json.key("available")
+            json.bool(false)
+            json.key("reason")
+            json.string(reason)
+            json.key("oom_kills")
+            json.null()
+            json.key("entries")
+            json.null()
+            json.key("grep")
+            json.null()
+        }
+        json.endObject()
+        json.key("kernel_oom_kills")
+        json.integer(report.kernelOOMKills)
     }
 
     private static func current(_ report: RestartsReport, into json: inout JSONWriter) {

@@ -53,9 +53,14 @@ enum RestartsTable {
         var sources = "journal (\(report.journalEntries) entries)"
         switch report.kernelLog {
         case .read(let kills, let lost):
-            sources += ", kernel log (\(kills) OOM kill\(kills == 1 ? "" : "s") in the buffer"
+            sources += ", kernel log (\(plural(kills, "OOM kill")) in the buffer"
             sources += lost > 0 ? ", \(lost) records overwritten before read)" : ")"
         case .unavailable(let reason): sources += "; kernel log unavailable: \(reason)"
+        }
+        switch report.kernelJournal {
+        case .read(let kills, _, _):
+            sources += ", the journal's kernel entries (\(plural(kills, "OOM kill")) in the period)"
+        case .unavailable(let reason): sources += "; the journal's kernel entries unavailable: \(reason)"
         }
         let history = report.monitorHistory
         if let reason = history.unavailable {
@@ -68,6 +73,8 @@ enum RestartsTable {
         lines.append(row("Sources", sources))
         return lines
     }
+
+    static func plural(_ count: Int, _ noun: String) -> String { "\(count) \(noun)\(count == 1 ? "" : "s")" }
 
     private static func statistics(_ report: RestartsReport) -> [Line] {
         let statistics = report.statistics
