@@ -189,6 +189,28 @@ struct JournalOOMKillsTests {
         #expect(!arguments.contains("-k"), "-k is this boot only")
     }
 
+    @Test("--grep that matched nothing (journalctl 252 then exits 1, silently) is no OOM kill, not a failure")
+    func nothingMatched() throws {
+        let directory = TemporaryDirectory()
+        let fake = directory.path + "/journalctl"
+        let unfiltered = directory.path + "/read-unfiltered"
+        try writeExecutableScript(
+            """
+            #!/bin/sh
+            for argument; do case "$argument" in --grep=*) exit 1;; esac; done
+            touch '\(unfiltered)'
+            """, to: fake)
+        let outcome = JournalOOMKills.read(
+            sinceSeconds: 0,
+            reader: JournalReader(journalctl: fake, runner: ProgramRunner(timeoutSeconds: 20)))
+        guard case .read(let kills, 0, true) = outcome else {
+            Issue.record("expected a narrowed read without kills, got \(outcome)")
+            return
+        }
+        #expect(kills.isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: unfiltered), "no second, unfiltered read")
+    }
+
     @Test("a journalctl without PCRE2 refuses --grep: the period's kernel entries are read and filtered here")
     func withoutPCRE2() throws {
         let directory = TemporaryDirectory()
@@ -200,14 +222,14 @@ struct JournalOOMKillsTests {
             ]
         let output = entries.joined(separator: "\n").replacingOccurrences(of: "'", with: "'\\''")
         // journalctl 252 built without PCRE2 says this and exits 1 before printing anything.
-        try """
-        #!/bin/sh
-        for argument; do
-            case "$argument" in --grep=*) echo "Compiled without pattern matching support" >&2; exit 1;; esac
-        done
-        printf '%s\\n' '\(output)'
-        """.write(toFile: fake, atomically: true, encoding: .utf8)
-        chmod(fake, 0o755)
+        try writeExecutableScript(
+            """
+            #!/bin/sh
+            for argument; do
+                case "$argument" in --grep=*) echo "Compiled without pattern matching support" >&2; exit 1;; esac
+            done
+            printf '%s\\n' '\(output)'
+            """, to: fake)
         let outcome = JournalOOMKills.read(
             sinceSeconds: 0,
             reader: JournalReader(journalctl: fake, runner: ProgramRunner(timeoutSeconds: 20)))
@@ -220,8 +242,8 @@ struct JournalOOMKillsTests {
         #expect(!narrowed)
 
         // One that takes --grep: what it printed is used as it is.
-        try "#!/bin/sh\nprintf '%s\\n' '\(output)'\n".write(toFile: fake, atomically: true, encoding: .utf8)
-        chmod(fake, 0o755)
+        try writeExecutableScript(
+            "#!/bin/sh\nprintf '%s\\n' '\(output)'\n", to: fake)
         guard
             case .read(let grepped, _, true) = JournalOOMKills.read(
                 sinceSeconds: 0,
@@ -233,9 +255,8 @@ struct JournalOOMKillsTests {
         #expect(grepped.map(\.pid) == [2891])
 
         // One that cannot read the journal at all fails with or without --grep: unavailable, why said.
-        try "#!/bin/sh\necho 'No journal files were found.' >&2\nexit 1\n".write(
-            toFile: fake, atomically: true, encoding: .utf8)
-        chmod(fake, 0o755)
+        try writeExecutableScript(
+            "#!/bin/sh\necho 'No journal files were found.' >&2\nexit 1\n", to: fake)
         guard
             case .unavailable(let reason) = JournalOOMKills.read(
                 sinceSeconds: 0,

@@ -54,12 +54,15 @@ extension JournalReader {
                 handed += 1
                 entry(parsed)
             }
-            if outcome.status == 0, !outcome.timedOut {
+            // journalctl 252 exits 1 when --grep matched nothing, silently: no OOM line in the period.
+            let nothingMatched = outcome.status == 1 && handed == 0 && outcome.standardError.isEmpty
+            if (outcome.status == 0 || nothingMatched), !outcome.timedOut {
                 return .init(entries: statistics.entries, malformed: statistics.malformed, narrowed: true)
             }
             // journalctl without PCRE2 ("Compiled without pattern matching support", or the
-            // library missing at run time) refuses --grep before it prints anything: read the
-            // period unfiltered then. A timeout or a failure after output is no such refusal.
+            // library missing at run time) refuses --grep with a message before it prints
+            // anything: read the period unfiltered then. A timeout or a failure after output is
+            // no such refusal.
             guard handed == 0, !outcome.timedOut else {
                 try Self.check(outcome, timeoutSeconds: runner.timeoutSeconds)
                 return .init()
