@@ -76,6 +76,18 @@ struct AnalyzeRestartsLabTests {
             #expect(mttr > 0.9 && mttr < 30, "RestartSec=1 plus the time systemd took")
             let causes = try #require(statistics["causes"] as? [[String: Any]])
             #expect(causes.first?["category"] as? String == "crash")
+            // journalctl 252 took the kernel-transport query with --grep; the lab has no
+            // /dev/kmsg, so its journal holds no kernel entry at all.
+            let kernelJournal = try #require(json["kernel_journal"] as? [String: Any])
+            #expect(kernelJournal["available"] as? Bool == true, "\(kernelJournal)")
+            #expect(kernelJournal["grep"] as? Bool == true)
+            #expect(kernelJournal["oom_kills"] as? Int == 0)
+            let advice = try #require(json["advice"] as? [[String: Any]])
+            let long = advice.filter { $0["term"] as? String == "long" }.compactMap {
+                $0["command"] as? String
+            }
+            #expect(long.contains("aiops monitor processes --daemon --critical \(unit)"), "\(advice)")
+            #expect(!advice.contains { ($0["command"] as? String)?.contains("SuccessExitStatus") == true })
 
             let table = try await lab.aiops(["analyze", "restarts", "--service", unit, "--period", "1h"])
             #expect(table.status == 0)

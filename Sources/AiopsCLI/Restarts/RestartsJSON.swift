@@ -25,7 +25,8 @@ import AiopsRender
 /// - kernel_oom_kills: the OOM kills of both, a kill in both counted once
 /// - systemd_n_restarts, journal_entries
 /// - monitor_history {path, available, reason, deaths_recorded, matched}
-/// - advice [{text, command}]
+/// - advice [{term ("short": steps to take now; "long": what finds the cause and catches the
+///   next death), text, command}], the short-term ones first
 enum RestartsJSON {
     static let schema = "aiops.analyze.restarts/1"
 
@@ -94,6 +95,8 @@ enum RestartsJSON {
         json.beginArray()
         for item in report.advice {
             json.beginObject()
+            json.key("term")
+            json.string(item.term.rawValue)
             json.key("text")
             json.string(item.text)
             json.key("command")

@@ -25,6 +25,13 @@ struct RestartsReport {
     }
 
     struct Advice {
+        /// The specification's split: steps to take now, and what finds the cause.
+        enum Term: String {
+            case short
+            case long
+        }
+
+        var term: Term
         var text: String
         var command: String?
     }

@@ -208,13 +208,20 @@ enum RestartsTable {
         }
     }
 
+    /// Two numbered lists, as the specification's sample: "Short term" and "Long term".
     private static func advice(_ report: RestartsReport) -> [Line] {
         guard !report.advice.isEmpty else { return ["  nothing to do: no failures in the period"] }
         var lines: [Line] = []
-        for (index, item) in report.advice.enumerated() {
-            lines.append(Line([Span("  \(index + 1). \(item.text)")], hangingIndent: 5))
-            if let command = item.command {
-                lines.append(Line([Span("     "), Span(command, .cyan)], hangingIndent: 7))
+        for (term, title) in [(RestartsReport.Advice.Term.short, "Short term:"), (.long, "Long term:")] {
+            let items = report.advice.filter { $0.term == term }
+            guard !items.isEmpty else { continue }
+            if !lines.isEmpty { lines.append(.blank) }
+            lines.append(Line("  " + title))
+            for (index, item) in items.enumerated() {
+                lines.append(Line([Span("    \(index + 1). \(item.text)")], hangingIndent: 7))
+                if let command = item.command {
+                    lines.append(Line([Span("       "), Span(command, .cyan)], hangingIndent: 9))
+                }
             }
         }
         return lines
