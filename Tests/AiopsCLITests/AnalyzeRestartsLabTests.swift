@@ -76,6 +76,11 @@ struct AnalyzeRestartsLabTests {
             #expect(mttr > 0.9 && mttr < 30, "RestartSec=1 plus the time systemd took")
             let causes = try #require(statistics["causes"] as? [[String: Any]])
             #expect(causes.first?["category"] as? String == "crash")
+            // RestartSec=1: every restart within seconds of the one before, one burst of them all.
+            let patterns = try #require(statistics["patterns"] as? [[String: Any]])
+            #expect(patterns.map { $0["kind"] as? String } == ["burst"], "\(patterns)")
+            #expect(patterns.first?["count"] as? Int == starts.count - 1)
+            #expect(Self.microseconds(patterns.first?["start"]) == exits.first)
             // journalctl 252 took the kernel-transport query with --grep; the lab has no
             // /dev/kmsg, so its journal holds no kernel entry at all.
             let kernelJournal = try #require(json["kernel_journal"] as? [String: Any])
@@ -93,6 +98,9 @@ struct AnalyzeRestartsLabTests {
             #expect(table.status == 0)
             #expect(table.standardOutput.contains("Crash (SIGSEGV, core dumped)"))
             #expect(table.standardOutput.contains("Restarts      \(starts.count - 1)"))
+            #expect(
+                table.standardOutput.contains("• burst: \(starts.count - 1) restarts within"),
+                "\(table.standardOutput)")
         }
     }
 

@@ -7,13 +7,14 @@ import Foundation
 @testable import AiopsCLI
 
 /// A `RestartsReport` built from episodes, without systemd: for the advice, the patterns and the
-/// rendering, which are pure over the report. Times are Unix µs.
+/// rendering, which are pure over the report. Times are Unix µs; hours UTC unless given.
 enum RestartsReportFixture {
     static let now: Int64 = 1_795_600_000_000_000
 
     static func report(
         unit: String = "mysql.service", episodes: [RestartEpisode], memoryMax: UInt64? = nil,
-        mainPID: Int32? = 2891, monitorDeaths: [Int: ExitRecord] = [:]
+        mainPID: Int32? = 2891, monitorDeaths: [Int: ExitRecord] = [:],
+        hourOf: (Int64) -> Int = { Int(($0 / 3_600_000_000) % 24) }
     ) -> RestartsReport {
         let since = now - 7 * 86_400_000_000
         var report = RestartsReport(
@@ -21,7 +22,7 @@ enum RestartsReportFixture {
             current: .init(
                 active: "active", sub: "running", mainPID: mainPID, activeSince: now - 1, loaded: true),
             episodes: episodes,
-            statistics: RestartStatistics(episodes: episodes, periodSeconds: 7 * 86_400, hourOf: { _ in 0 }),
+            statistics: RestartStatistics(episodes: episodes, periodSeconds: 7 * 86_400, hourOf: hourOf),
             kernelLog: .unavailable("not read in tests"),
             kernelJournal: .read(oomKills: 0, entries: 0, narrowed: true),
             kernelOOMKills: 0, memoryMax: memoryMax.map { .value($0) } ?? .infinity,

@@ -12,7 +12,8 @@ import AiopsRender
 ///   systemd: a oneshot or timer unit's; in no other number), restarts_per_day (over covered_seconds), rate_warning, warning_per_day,
 ///   mean_uptime_s, mttr_s, max_recovery_s, intervals {min_s, median_s, max_s, buckets
 ///   {under_1m, 1m_10m, 10m_1h, 1h_1d, over_1d}} or null, by_hour [24 counts, local time],
-///   causes [{category, count, share}]}
+///   causes [{category, count, share}], patterns [{kind, text, …}] (RestartPatternJSON; empty
+///   under 3 restarts)}
 /// - episodes (oldest first) [{time, category (crash, exit_code, oom_kill, watchdog, timeout,
 ///   manual_restart, manual_stop, dependency, clean_exit, start_limit_hit, other), cause
 ///   (the failure behind a start_limit_hit too), invocation_id, automatic, restart_counter,
@@ -221,6 +222,7 @@ enum RestartsJSON {
             json.endObject()
         }
         json.endArray()
+        RestartPatternJSON.patterns(statistics.patterns, into: &json)
         json.endObject()
     }
 

@@ -177,6 +177,12 @@ enum RestartsTable {
         lines.append("  Time of day (restarts per local hour):")
         lines.append(Line("    " + hourBar(statistics.byHour)))
         lines.append("    0     3     6     9     12    15    18    21   ")
+        let patterns = RestartPatternText.lines(statistics)
+        if !patterns.isEmpty {
+            lines.append(.blank)
+            lines.append("  Time pattern:")
+            for pattern in patterns { lines.append(Line([Span("    • " + pattern)], hangingIndent: 6)) }
+        }
         return lines
     }
 
