@@ -50,17 +50,16 @@ enum RestartsTable {
                         + "\(DurationText.format(seconds: report.periodSeconds)) asked (its oldest entry: "
                         + "\(UnixTimeText.local(report.coveredSince))); numbers are over that part", .yellow))
         }
-        var sources = "journal (\(report.journalEntries) entries)"
+        var sources = "journal (\(report.journalEntries) entries"
+        switch report.kernelJournal {
+        case .read(let kills, _, _): sources += "; \(plural(kills, "OOM kill")) among its kernel entries)"
+        case .unavailable(let reason): sources += "; its kernel entries unreadable: \(reason))"
+        }
         switch report.kernelLog {
         case .read(let kills, let lost):
             sources += ", kernel log (\(plural(kills, "OOM kill")) in the buffer"
             sources += lost > 0 ? ", \(lost) records overwritten before read)" : ")"
         case .unavailable(let reason): sources += "; kernel log unavailable: \(reason)"
-        }
-        switch report.kernelJournal {
-        case .read(let kills, _, _):
-            sources += ", the journal's kernel entries (\(plural(kills, "OOM kill")) in the period)"
-        case .unavailable(let reason): sources += "; the journal's kernel entries unavailable: \(reason)"
         }
         let history = report.monitorHistory
         if let reason = history.unavailable {
