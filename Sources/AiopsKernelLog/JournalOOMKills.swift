@@ -62,8 +62,8 @@ public enum JournalOOMKills {
                 return
             }
             // journald's receipt time, not the kernel's own stamp (_SOURCE_MONOTONIC_TIMESTAMP):
-            // the kernel's printk clock drifts from CLOCK_MONOTONIC by up to about a second a day
-            // of uptime, while systemd's "Main process exited" entry, which the kill is matched
+            // the kernel's printk clock is not NTP-disciplined and drifts from CLOCK_MONOTONIC
+            // (seconds after days of uptime), while systemd's "Main process exited" entry, which the kill is matched
             // to, is stamped by the same journald on receipt — both late alike when it lags.
             parser.add(message, time: time)
         }

@@ -6,7 +6,7 @@ import AiopsCore
 public enum OOMKillMerge {
     /// How far apart the two records of one kill may be. The ring's time is the kernel's stamp
     /// converted with today's boot-to-wall offset, the journal's is journald's receipt time: they
-    /// drift apart by up to about a second a day of uptime. A pid is OOM-killed once (it dies),
+    /// drift apart (seconds after days of uptime: the printk clock is not NTP-disciplined). A pid is OOM-killed once (it dies),
     /// and the same pid being killed again in the same cgroup within a minute would need the
     /// whole pid space to wrap in between.
     public static let sameKillWindowMicroseconds: Int64 = 60_000_000
