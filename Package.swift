@@ -2,7 +2,7 @@
 // aiops: why a process died, why a service restarts, what a process is doing — from kernel truth.
 //
 // Dependency direction: aiops → AiopsCLI → {AiopsRender, AiopsAnalyze, AiopsTrace, AiopsProc, AiopsSystemd,
-// AiopsKernelLog} → AiopsCore.
+// AiopsKernelLog} → AiopsCore; AiopsKernelLog reads the journal's copy of the kernel log through AiopsSystemd.
 // Only AiopsTrace touches libbpf (through CAiopsBPF); everything else builds and tests without
 // privileges. The BPF object is compiled by `make bpf` and embedded into CAiopsBPF.
 import PackageDescription
@@ -42,8 +42,9 @@ let package = Package(
         // systemd and its journal: is PID 1 systemd, `systemctl show`, `journalctl -o json` streamed
         // and decoded into service events (argv only, never a shell).
         .target(name: "AiopsSystemd", dependencies: ["AiopsCore"]),
-        // The kernel log (/dev/kmsg): OOM kills for the restart analysis.
-        .target(name: "AiopsKernelLog", dependencies: ["AiopsCore"]),
+        // The kernel log — the /dev/kmsg ring, and the journal's copy of it (through AiopsSystemd's
+        // journalctl reader): OOM kills for the restart analysis.
+        .target(name: "AiopsKernelLog", dependencies: ["AiopsCore", "AiopsSystemd"]),
         // Terminal tables and JSON lines, safe for untrusted bytes.
         .target(name: "AiopsRender", dependencies: ["AiopsCore"]),
         // Alerts to operators: deduplicated, rate-limited, printed, appended to a file, POSTed to a
@@ -90,7 +91,9 @@ let package = Package(
         .testTarget(
             name: "AiopsDiagnoseTests",
             dependencies: ["AiopsDiagnose", "AiopsSystemd", "AiopsProc", "AiopsTestSupport"]),
-        .testTarget(name: "AiopsKernelLogTests", dependencies: ["AiopsKernelLog", "AiopsCore"]),
+        .testTarget(
+            name: "AiopsKernelLogTests",
+            dependencies: ["AiopsKernelLog", "AiopsSystemd", "AiopsAnalyze", "AiopsCore", "AiopsTestSupport"]),
         // Against a real systemd booted in a container (tools/systemd-lab): needs root.
         .testTarget(
             name: "AiopsSystemdTests", dependencies: ["AiopsSystemd", "AiopsCore", "AiopsTestSupport"],

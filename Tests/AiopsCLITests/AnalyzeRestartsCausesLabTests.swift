@@ -53,6 +53,15 @@ struct AnalyzeRestartsCausesLabTests {
             #expect(!table.contains("⚠️"), "one restart in seconds of journal is no pattern")
             #expect(!table.contains("Exit code 143"), "\(table)")
             #expect(!table.contains("Restart: not by systemd"))
+            // The data shows a stop answered with 143 and marked failed: declare 143 clean.
+            let advice = try #require(json["advice"] as? [[String: Any]])
+            let stopStatus = advice.filter {
+                ($0["command"] as? String)?.contains("SuccessExitStatus=143") == true
+            }
+            #expect(stopStatus.count == 1, "\(advice)")
+            #expect(stopStatus.first?["term"] as? String == "short")
+            #expect(!advice.contains { ($0["command"] as? String)?.contains("aiops monitor") == true })
+            #expect(table.contains("Short term:"))
         }
     }
 

@@ -76,11 +76,31 @@ struct AnalyzeRestartsLabTests {
             #expect(mttr > 0.9 && mttr < 30, "RestartSec=1 plus the time systemd took")
             let causes = try #require(statistics["causes"] as? [[String: Any]])
             #expect(causes.first?["category"] as? String == "crash")
+            // RestartSec=1: every restart within seconds of the one before, one burst of them all.
+            let patterns = try #require(statistics["patterns"] as? [[String: Any]])
+            #expect(patterns.map { $0["kind"] as? String } == ["burst"], "\(patterns)")
+            #expect(patterns.first?["count"] as? Int == starts.count - 1)
+            #expect(Self.microseconds(patterns.first?["start"]) == exits.first)
+            // journalctl 252 took the kernel-transport query with --grep; the lab has no
+            // /dev/kmsg, so its journal holds no kernel entry at all.
+            let kernelJournal = try #require(json["kernel_journal"] as? [String: Any])
+            #expect(kernelJournal["available"] as? Bool == true, "\(kernelJournal)")
+            #expect(kernelJournal["grep"] as? Bool == true)
+            #expect(kernelJournal["oom_kills"] as? Int == 0)
+            let advice = try #require(json["advice"] as? [[String: Any]])
+            let long = advice.filter { $0["term"] as? String == "long" }.compactMap {
+                $0["command"] as? String
+            }
+            #expect(long.contains("aiops monitor processes --daemon --critical \(unit)"), "\(advice)")
+            #expect(!advice.contains { ($0["command"] as? String)?.contains("SuccessExitStatus") == true })
 
             let table = try await lab.aiops(["analyze", "restarts", "--service", unit, "--period", "1h"])
             #expect(table.status == 0)
             #expect(table.standardOutput.contains("Crash (SIGSEGV, core dumped)"))
             #expect(table.standardOutput.contains("Restarts      \(starts.count - 1)"))
+            #expect(
+                table.standardOutput.contains("• burst: \(starts.count - 1) restarts within"),
+                "\(table.standardOutput)")
         }
     }
 
@@ -165,7 +185,9 @@ struct AnalyzeRestartsLabTests {
         }
     }
 
-    @Test("a start limit hit: the refused restart is classified, the crashes before it counted as restarts")
+    @Test(
+        "a start limit hit: one episode per start systemd made, the last refused, each cause and status as systemd logged"
+    )
     func startLimit() async throws {
         try await SystemdLab.with { lab in
             let unit = "aiops-lab-startlimit.service"
@@ -176,15 +198,53 @@ struct AnalyzeRestartsLabTests {
             }
             #expect(gaveUp)
             let json = try await Self.restarts(lab, unit)
+            // The oracle, read independently: systemd's restart counter (not reset: nothing
+            // stopped the unit), and the journal's starts and main-process exits with their status.
+            let counter = try #require(Int(try await lab.property(unit, "NRestarts")))
             let starts = try await Self.times(lab, unit, Self.started)
+            let exits = try await lab.journal(["UNIT=\(unit)", "MESSAGE_ID=\(Self.exited)"])
+            let exitTimes = exits.compactMap { ($0["__REALTIME_TIMESTAMP"] as? String).flatMap { Int64($0) } }
+            let refused = try await lab.journal(["UNIT=\(unit)"]).filter {
+                ($0["MESSAGE"] as? String)?.hasSuffix("Start request repeated too quickly.") == true
+            }
+            try #require(refused.count == 1, "systemd refused one start")
+            try #require(starts.count >= 2 && exits.count == starts.count, "each run started and exited")
+            // Each start made a run that crashed; each crash scheduled a restart (the counter), the
+            // last of which the start limit refused: runs = starts = exits = the counter.
+            #expect(counter == starts.count)
+
             let episodes = try #require(json["episodes"] as? [[String: Any]])
-            let last = try #require(episodes.last)
-            #expect(last["category"] as? String == "start_limit_hit")
-            #expect(last["cause"] as? String == "crash")
-            #expect(last["start_limit_hit"] as? Bool == true)
-            #expect(last["recovered_at"] is NSNull)
-            #expect(episodes.dropLast().allSatisfy { $0["category"] as? String == "crash" })
-            #expect((json["statistics"] as? [String: Any])?["restarts"] as? Int == starts.count - 1)
+            #expect(episodes.count == starts.count, "one episode per start systemd made")
+            guard episodes.count == starts.count else { return }
+            for (index, episode) in episodes.enumerated() {
+                let logged = exits[index]
+                let code = try #require(logged["EXIT_CODE"] as? String)
+                let status = try #require((logged["EXIT_STATUS"] as? String).flatMap { Int($0) })
+                let exit = try #require(episode["exit"] as? [String: Any], "\(episode)")
+                #expect(exit["code"] as? String == code)
+                #expect(exit["status"] as? Int == status)
+                // A signal death (the unit kills itself with SIGSEGV) is a crash, a status an exit-code failure.
+                #expect(episode["cause"] as? String == (code == "exited" ? "exit_code" : "crash"))
+                #expect(
+                    episode["result"] as? String
+                        == (code == "dumped" ? "core-dump" : code == "killed" ? "signal" : "exit-code"))
+                #expect(Self.microseconds(episode["time"]) == exitTimes[index])
+                #expect(Self.microseconds(episode["run_started_at"]) == starts[index])
+                #expect(episode["automatic"] as? Bool == true)
+                #expect(episode["restart_counter"] as? Int == index + 1)
+                let last = index == episodes.count - 1
+                #expect(episode["start_limit_hit"] as? Bool == last)
+                if last {
+                    #expect(episode["category"] as? String == "start_limit_hit")
+                    #expect(episode["recovered_at"] is NSNull)
+                } else {
+                    #expect(episode["category"] as? String == episode["cause"] as? String)
+                    #expect(Self.microseconds(episode["recovered_at"]) == starts[index + 1])
+                }
+            }
+            let statistics = try #require(json["statistics"] as? [String: Any])
+            #expect(statistics["restarts"] as? Int == starts.count - 1)
+            #expect(statistics["episodes"] as? Int == starts.count)
             let advice = (json["advice"] as? [[String: Any]] ?? []).compactMap { $0["command"] as? String }
             #expect(advice.contains("systemctl reset-failed \(unit) && systemctl start \(unit)"))
         }

@@ -219,3 +219,17 @@ public func runAiopsWithoutSystemd(_ arguments: [String], timeout: Double = 60) 
             + [BuildProducts.aiops] + arguments,
         timeout: timeout)
 }
+
+/// Writes an executable script (a fake journalctl) that a test then runs. Written here, the file
+/// would be open for writing while other tests fork: a child inheriting that descriptor makes
+/// exec'ing the script fail with ETXTBSY until it execs in turn. So the text goes to a side
+/// file, and `install`, another process, makes the executable from it.
+public func writeExecutableScript(_ text: String, to path: String) throws {
+    let source = path + ".source"
+    try text.write(toFile: source, atomically: false, encoding: .utf8)
+    let result = try runCommand("/usr/bin/install", ["-m", "755", source, path])
+    guard result.status == 0 else {
+        throw CocoaError(
+            .fileWriteUnknown, userInfo: [NSFilePathErrorKey: path, "stderr": result.standardError])
+    }
+}

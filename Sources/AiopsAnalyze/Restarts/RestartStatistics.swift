@@ -1,5 +1,6 @@
 /// Numbers over a restart history for one period: rate, uptime between restarts, recovery
-/// time, how restarts are spaced and when in the day they happen, and what caused them.
+/// time, how restarts are spaced and when in the day they happen (and the patterns in that),
+/// and what caused them.
 public struct RestartStatistics: Sendable, Equatable {
     /// Episodes after which the service was started again.
     public var restarts: Int
@@ -22,6 +23,9 @@ public struct RestartStatistics: Sendable, Equatable {
     public var byHour: [Int]
     /// Episodes per category (see RestartEpisode.category), most frequent first.
     public var causes: [CauseCount]
+    /// Bursts, a time of day, regular intervals — or that there is none; empty under
+    /// `RestartPatterns.minimumRestarts` restarts, too few to say either.
+    public var patterns: [RestartPattern]
 
     public struct CauseCount: Sendable, Equatable {
         public var category: String
@@ -71,6 +75,7 @@ public struct RestartStatistics: Sendable, Equatable {
         var hours = [Int](repeating: 0, count: 24)
         for episode in restarted { hours[min(max(hourOf(episode.time), 0), 23)] += 1 }
         byHour = hours
+        patterns = RestartPatterns.find(restarted.map(\.time), hourOf: hourOf)
         var counts: [String: Int] = [:]
         for episode in list { counts[episode.category, default: 0] += 1 }
         causes = counts.map { CauseCount(category: $0.key, count: $0.value) }.sorted {

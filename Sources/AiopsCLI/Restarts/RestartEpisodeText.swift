@@ -49,7 +49,9 @@ enum RestartEpisodeText {
                 lines.append("Spawn error: errno \(number) (\(String(cString: strerror(number))))")
             }
         case .oomKill(.kernel(let kill)):
-            var text = "Kernel: killed \(kill.command) (host pid \(kill.pid)) in \(kill.taskCgroup)"
+            // The task name is the process's own (prctl can put an escape sequence in it).
+            var text =
+                "Kernel: killed \(safe(kill.command)) (host pid \(kill.pid)) in \(safe(kill.taskCgroup))"
             if let rss = kill.anonymousResidentKB { text += ", anon RSS \(QuantityText.bytes(rss &* 1024))" }
             lines.append(text)
         case .oomKill(.systemd): lines.append("Cause: systemd reported the OOM killer acted in the unit")
@@ -102,6 +104,8 @@ enum RestartEpisodeText {
         }
         return lines
     }
+
+    static func safe(_ text: String) -> String { UntrustedText(bytes: Array(text.utf8)).terminalSafe }
 
     /// How the main process answered the stop's SIGTERM when that was not clean (a JVM exits 143):
     /// systemd then says "Failed with result 'exit-code'", but the operator's stop ended the run.

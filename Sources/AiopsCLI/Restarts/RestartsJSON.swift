@@ -12,16 +12,22 @@ import AiopsRender
 ///   systemd: a oneshot or timer unit's; in no other number), restarts_per_day (over covered_seconds), rate_warning, warning_per_day,
 ///   mean_uptime_s, mttr_s, max_recovery_s, intervals {min_s, median_s, max_s, buckets
 ///   {under_1m, 1m_10m, 10m_1h, 1h_1d, over_1d}} or null, by_hour [24 counts, local time],
-///   causes [{category, count, share}]}
+///   causes [{category, count, share}], patterns [{kind, text, …}] (RestartPatternJSON; empty
+///   under 3 restarts)}
 /// - episodes (oldest first) [{time, category (crash, exit_code, oom_kill, watchdog, timeout,
 ///   manual_restart, manual_stop, dependency, clean_exit, start_limit_hit, other), cause
 ///   (the failure behind a start_limit_hit too), invocation_id, automatic, restart_counter,
 ///   signal, signal_name, core_dumped, exit_status, exit {…} or null, result, start_limit_hit,
 ///   run_started_at, uptime_s, recovered_at, recovery_s, errno, kernel_oom {…} or null,
 ///   core_dump_executable, signal_sent (systemctl kill's signal, e.g. "SIGTERM"), log_tail [..], monitor {…} or null (RestartsMonitorJSON)}]
-/// - kernel_log {available, reason, oom_kills, lost_records}, systemd_n_restarts, journal_entries
+/// - kernel_log {available, reason, oom_kills, lost_records}: the /dev/kmsg ring
+/// - kernel_journal {available, reason, oom_kills, entries, grep}: the journal's kernel entries
+///   (`_TRANSPORT=kernel`) of the period; grep: journalctl narrowed them to OOM lines itself
+/// - kernel_oom_kills: the OOM kills of both, a kill in both counted once
+/// - systemd_n_restarts, journal_entries
 /// - monitor_history {path, available, reason, deaths_recorded, matched}
-/// - advice [{text, command}]
+/// - advice [{term ("short": steps to take now; "long": what finds the cause and catches the
+///   next death), text, command}], the short-term ones first
 enum RestartsJSON {
     static let schema = "aiops.analyze.restarts/1"
 
@@ -80,6 +86,7 @@ enum RestartsJSON {
             json.null()
         }
         json.endObject()
+        kernelJournal(report, into: &json)
         json.key("systemd_n_restarts")
         json.optional(report.systemdRestartCounter) { $0.integer($1) }
         json.key("journal_entries")
@@ -89,6 +96,8 @@ enum RestartsJSON {
         json.beginArray()
         for item in report.advice {
             json.beginObject()
+            json.key("term")
+            json.string(item.term.rawValue)
             json.key("text")
             json.string(item.text)
             json.key("command")
@@ -98,6 +107,38 @@ enum RestartsJSON {
         json.endArray()
         json.endObject()
         return json.bytes
+    }
+
+    private static func kernelJournal(_ report: RestartsReport, into json: inout JSONWriter) {
+        json.key("kernel_journal")
+        json.beginObject()
+        switch report.kernelJournal {
+        case .read(let kills, let entries, let narrowed):
+            json.key("available")
+            json.bool(true)
+            json.key("reason")
+            json.null()
+            json.key("oom_kills")
+            json.integer(kills)
+            json.key("entries")
+            json.integer(entries)
+            json.key("grep")
+            json.bool(narrowed)
+        case .unavailable(let reason):
+            json.key("available")
+            json.bool(false)
+            json.key("reason")
+            json.string(reason)
+            json.key("oom_kills")
+            json.null()
+            json.key("entries")
+            json.null()
+            json.key("grep")
+            json.null()
+        }
+        json.endObject()
+        json.key("kernel_oom_kills")
+        json.integer(report.kernelOOMKills)
     }
 
     private static func current(_ report: RestartsReport, into json: inout JSONWriter) {
@@ -181,6 +222,7 @@ enum RestartsJSON {
             json.endObject()
         }
         json.endArray()
+        RestartPatternJSON.patterns(statistics.patterns, into: &json)
         json.endObject()
     }
 

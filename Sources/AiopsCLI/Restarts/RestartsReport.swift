@@ -17,7 +17,21 @@ struct RestartsReport {
         case unavailable(String)
     }
 
+    /// The journal's copy of the kernel log (`_TRANSPORT=kernel`): the whole period.
+    enum KernelJournal {
+        /// `entries`: kernel entries journalctl printed; `narrowed`: it applied --grep itself.
+        case read(oomKills: Int, entries: Int, narrowed: Bool)
+        case unavailable(String)
+    }
+
     struct Advice {
+        /// The specification's split: steps to take now, and what finds the cause.
+        enum Term: String {
+            case short
+            case long
+        }
+
+        var term: Term
         var text: String
         var command: String?
     }
@@ -42,7 +56,11 @@ struct RestartsReport {
     var current: Current
     var episodes: [RestartEpisode]
     var statistics: RestartStatistics
+    /// The /dev/kmsg ring.
     var kernelLog: KernelLog
+    var kernelJournal: KernelJournal
+    /// The OOM kills of both, each once.
+    var kernelOOMKills: Int
     var memoryMax: UnitProperties.Quantity
     /// systemd's own counter, shown only to say why it is not used.
     var systemdRestartCounter: Int64?

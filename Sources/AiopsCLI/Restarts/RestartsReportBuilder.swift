@@ -1,14 +1,14 @@
 import AiopsAnalyze
 import AiopsCore
-import AiopsKernelLog
 import AiopsSystemd
 
 #if canImport(Glibc)
     import Glibc
 #endif
 
-/// Gathers `analyze restarts`' facts: the journal for the period, the kernel's OOM kills, the
-/// unit's current state; then rebuilds the history (AiopsAnalyze.RestartHistory).
+/// Gathers `analyze restarts`' facts: the journal for the period, the kernel's OOM kills (the
+/// /dev/kmsg ring and the journal's kernel entries), the unit's current state; then rebuilds the
+/// history (AiopsAnalyze.RestartHistory).
 ///
 /// The monitoring daemon's history (AiopsStore) is joined in afterwards: its deaths add the
 /// killer and the resources at death to the episodes the journal describes.
@@ -34,21 +34,13 @@ enum RestartsReportBuilder {
                 hint: "list units with: systemctl list-units --all --type=service")
         }
 
-        let kernel = KernelLogReader().oomKills(since: since)
-        var kills: [KernelOOMKill] = []
-        let kernelLog: RestartsReport.KernelLog
-        switch kernel {
-        case .read(let found, _, let lost):
-            kills = found
-            kernelLog = .read(oomKills: found.count, lostRecords: lost)
-        case .unavailable(let reason):
-            kernelLog = .unavailable(reason)
-        }
+        let kernel = RestartsKernelLog.read(sinceMicroseconds: since, reader: reader)
 
         let controlGroup = properties.controlGroup ?? "/system.slice/\(options.unit)"
         let history = RestartHistory(
             events: events,
-            context: .init(controlGroup: controlGroup, kernelOOMKills: kills, logTails: journal.logTails))
+            context: .init(
+                controlGroup: controlGroup, kernelOOMKills: kernel.kills, logTails: journal.logTails))
         let episodes = history.episodes.filter { $0.time >= since }
         let statistics = RestartStatistics(
             episodes: episodes, completedRuns: history.completedRuns.filter { $0 >= since }.count,
@@ -61,7 +53,8 @@ enum RestartsReportBuilder {
                 active: properties.activeState ?? "unknown", sub: properties.subState ?? "unknown",
                 mainPID: properties.mainPID, activeSince: properties.timestamp("ActiveEnterTimestamp"),
                 loaded: properties.isLoaded),
-            episodes: episodes, statistics: statistics, kernelLog: kernelLog,
+            episodes: episodes, statistics: statistics, kernelLog: kernel.ring, kernelJournal: kernel.journal,
+            kernelOOMKills: kernel.kills.count,
             memoryMax: properties.quantity("MemoryMax"),
             systemdRestartCounter: properties.integer("NRestarts"),
             journalEntries: journal.entries,

@@ -50,10 +50,14 @@ enum RestartsTable {
                         + "\(DurationText.format(seconds: report.periodSeconds)) asked (its oldest entry: "
                         + "\(UnixTimeText.local(report.coveredSince))); numbers are over that part", .yellow))
         }
-        var sources = "journal (\(report.journalEntries) entries)"
+        var sources = "journal (\(report.journalEntries) entries"
+        switch report.kernelJournal {
+        case .read(let kills, _, _): sources += "; \(plural(kills, "OOM kill")) among its kernel entries)"
+        case .unavailable(let reason): sources += "; its kernel entries unreadable: \(reason))"
+        }
         switch report.kernelLog {
         case .read(let kills, let lost):
-            sources += ", kernel log (\(kills) OOM kill\(kills == 1 ? "" : "s") in the buffer"
+            sources += ", kernel log (\(plural(kills, "OOM kill")) in the buffer"
             sources += lost > 0 ? ", \(lost) records overwritten before read)" : ")"
         case .unavailable(let reason): sources += "; kernel log unavailable: \(reason)"
         }
@@ -68,6 +72,8 @@ enum RestartsTable {
         lines.append(row("Sources", sources))
         return lines
     }
+
+    static func plural(_ count: Int, _ noun: String) -> String { "\(count) \(noun)\(count == 1 ? "" : "s")" }
 
     private static func statistics(_ report: RestartsReport) -> [Line] {
         let statistics = report.statistics
@@ -170,6 +176,12 @@ enum RestartsTable {
         lines.append("  Time of day (restarts per local hour):")
         lines.append(Line("    " + hourBar(statistics.byHour)))
         lines.append("    0     3     6     9     12    15    18    21   ")
+        let patterns = RestartPatternText.lines(statistics)
+        if !patterns.isEmpty {
+            lines.append(.blank)
+            lines.append("  Time pattern:")
+            for pattern in patterns { lines.append(Line([Span("    • " + pattern)], hangingIndent: 6)) }
+        }
         return lines
     }
 
@@ -201,13 +213,20 @@ enum RestartsTable {
         }
     }
 
+    /// Two numbered lists, as the specification's sample: "Short term" and "Long term".
     private static func advice(_ report: RestartsReport) -> [Line] {
         guard !report.advice.isEmpty else { return ["  nothing to do: no failures in the period"] }
         var lines: [Line] = []
-        for (index, item) in report.advice.enumerated() {
-            lines.append(Line([Span("  \(index + 1). \(item.text)")], hangingIndent: 5))
-            if let command = item.command {
-                lines.append(Line([Span("     "), Span(command, .cyan)], hangingIndent: 7))
+        for (term, title) in [(RestartsReport.Advice.Term.short, "Short term:"), (.long, "Long term:")] {
+            let items = report.advice.filter { $0.term == term }
+            guard !items.isEmpty else { continue }
+            if !lines.isEmpty { lines.append(.blank) }
+            lines.append(Line("  " + title))
+            for (index, item) in items.enumerated() {
+                lines.append(Line([Span("    \(index + 1). \(item.text)")], hangingIndent: 7))
+                if let command = item.command {
+                    lines.append(Line([Span("       "), Span(command, .cyan)], hangingIndent: 9))
+                }
             }
         }
         return lines

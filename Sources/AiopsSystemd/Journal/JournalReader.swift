@@ -68,10 +68,24 @@ public struct JournalReader: Sendable {
     /// Streams the entries of `query`, oldest first.
     @discardableResult
     public func read(_ query: Query, entry: (JournalEntry) -> Void) throws(AiopsError) -> Statistics {
+        try stream(arguments(query), entry: entry)
+    }
+
+    /// Runs journalctl with `arguments` and hands over each entry it prints.
+    func stream(_ arguments: [String], entry: (JournalEntry) -> Void) throws(AiopsError) -> Statistics {
+        let (statistics, outcome) = try run(arguments, entry: entry)
+        try Self.check(outcome, timeoutSeconds: runner.timeoutSeconds)
+        return statistics
+    }
+
+    /// `stream` without judging how journalctl ended: for a caller that retries on some failures.
+    func run(_ arguments: [String], entry: (JournalEntry) -> Void) throws(AiopsError) -> (
+        Statistics, ProgramRunner.Outcome
+    ) {
         var statistics = Statistics()
         let outcome: ProgramRunner.Outcome
         do {
-            outcome = try runner.run(arguments(query)) { line in
+            outcome = try runner.run(arguments) { line in
                 guard !line.isEmpty else { return }
                 if let parsed = JournalJSON.parse(line) {
                     statistics.entries += 1
@@ -83,13 +97,16 @@ public struct JournalReader: Sendable {
         } catch {
             throw AiopsError(.unavailable, "cannot run journalctl: \(error)")
         }
+        return (statistics, outcome)
+    }
+
+    static func check(_ outcome: ProgramRunner.Outcome, timeoutSeconds: Double) throws(AiopsError) {
         if outcome.timedOut {
-            throw AiopsError(.failure, "journalctl did not finish within \(Int(runner.timeoutSeconds)) s")
+            throw AiopsError(.failure, "journalctl did not finish within \(Int(timeoutSeconds)) s")
         }
         guard outcome.status == 0 else {
             throw AiopsError(.failure, "journalctl failed (status \(outcome.status)): \(outcome.errorText)")
         }
-        return statistics
     }
 
     /// The time of the oldest entry in the whole journal (Unix µs), nil when it is empty: how far
