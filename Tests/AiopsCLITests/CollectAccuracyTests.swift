@@ -107,7 +107,9 @@ struct CollectAccuracyTests {
             exact("stat", "stat", line.stat, again.stat)
             exact("user", "user", line.user, again.user)
             exact("tty", "tty", line.tty, again.tty)
-            exact("threads", "threads", line.threads, again.threads)
+            // This test process starts and ends threads all the time (the test pool runs other
+            // suites beside this one): its count can flip between every two reads.
+            if pid != getpid() { exact("threads", "threads", line.threads, again.threads) }
             close("vsz", "vsz_kb", Double(line.vsz), Double(again.vsz), percent: 5, slack: 8)
             close("rss", "rss_kb", Double(line.rss), Double(again.rss), percent: 5, slack: 8)
             close(
