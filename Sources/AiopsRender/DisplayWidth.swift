@@ -4,7 +4,16 @@
 /// box drawing, the section icons, escaped untrusted text) and close for the rest.
 public enum DisplayWidth {
     public static func columns(_ text: String) -> Int {
-        text.unicodeScalars.reduce(0) { $0 + columns($1) }
+        var total = 0
+        var previous: Unicode.Scalar?
+        for scalar in text.unicodeScalars {
+            total += columns(scalar)
+            // VS16 asks for emoji presentation ("⚠️" is U+26A0 U+FE0F): terminals that honour it
+            // draw two columns where the bare symbol takes one (UTS #51); count what they draw.
+            if scalar.value == 0xFE0F, let previous, columns(previous) == 1 { total += 1 }
+            previous = scalar
+        }
+        return total
     }
 
     public static func columns(_ scalar: Unicode.Scalar) -> Int {
@@ -33,8 +42,11 @@ public enum DisplayWidth {
         guard columns(text) > width else { return text }
         var result = String.UnicodeScalarView()
         var used = 0
+        var previous: Unicode.Scalar?
         for scalar in text.unicodeScalars {
-            let next = columns(scalar)
+            var next = columns(scalar)
+            if scalar.value == 0xFE0F, let previous, columns(previous) == 1 { next = 1 }
+            previous = scalar
             if used + next > width - 1 { break }
             result.append(scalar)
             used += next

@@ -286,7 +286,7 @@ struct AnalyzeRestartsLabTests {
             ["--service", "x", "--period", "7x"],
             ["--service", "-h"],
         ] {
-            let result = try runCommand(BuildProducts.aiops, ["analyze", "restarts"] + arguments)
+            let result = try await runCommand(BuildProducts.aiops, ["analyze", "restarts"] + arguments)
             #expect(result.status == 2, "\(arguments): \(result.standardError)")
         }
         let host = try runAiopsWithoutSystemd(["analyze", "restarts", "--service", "nginx"])

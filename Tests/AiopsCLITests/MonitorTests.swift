@@ -200,7 +200,7 @@ struct MonitorTests {
             "monitor", "processes", "--daemon", "--pid-file", pidFile, "--log-file", logFile, "--no-history",
             "--critical", "no-such-process-name",
         ]
-        let started = try runCommand(BuildProducts.aiops, arguments, timeout: 60)
+        let started = try await runCommand(BuildProducts.aiops, arguments, timeout: 60)
         #expect(started.status == 0, "stderr: \(started.standardError)")
         #expect(started.standardError.contains("running in the background"))
         let text = try String(contentsOfFile: pidFile, encoding: .utf8)
@@ -209,7 +209,7 @@ struct MonitorTests {
         let log = try String(contentsOfFile: logFile, encoding: .utf8)
         #expect(log.contains("nothing matches 'no-such-process-name' yet"), "log: \(log)")
 
-        let second = try runCommand(BuildProducts.aiops, arguments, timeout: 60)
+        let second = try await runCommand(BuildProducts.aiops, arguments, timeout: 60)
         #expect(second.status == 1)
         #expect(
             second.standardError.contains("another monitor is running (pid \(pid)"), "\(second.standardError)"
@@ -283,7 +283,7 @@ struct MonitorTests {
                 !Self.alerts(monitor, kind: "process_exited", pid: first.pid).isEmpty
             })
         // Like `ExecStartPre=nginx -t`: the same program, ending at once. Not a restart.
-        let probe = try runCommand(program, ["exit", "0"])
+        let probe = try await runCommand(program, ["exit", "0"])
         #expect(probe.status == 0)
         let second = try startChild(program, ["sleep", "600"])
         defer {
@@ -319,7 +319,7 @@ struct MonitorTests {
             (["--foreground"], "--foreground goes with --daemon"),
             (["--config", config], "bad.conf:1: interval"), (["--webhook", "ftp://x"], "webhook"),
         ] {
-            let result = try runCommand(
+            let result = try await runCommand(
                 BuildProducts.aiops, ["monitor", "processes", "--no-history"] + arguments)
             #expect(result.status == 2, "\(arguments): \(result.standardError)")
             #expect(result.standardError.contains(message), "\(arguments): \(result.standardError)")

@@ -102,5 +102,9 @@ struct ReportPanelTests {
         #expect(DisplayWidth.columns("e\u{301}") == 1)
         #expect(DisplayWidth.columns("│─┏") == 3)
         #expect(DisplayWidth.truncate("日本語テキスト", to: 6) == "日本…")
+        // A text symbol with VS16 is drawn as an emoji, two columns; bare, one.
+        #expect(DisplayWidth.columns("⚠") == 1)
+        #expect(DisplayWidth.columns("⚠️ above") == 8)
+        #expect(DisplayWidth.truncate("a⚠️bc", to: 4) == "a⚠️…")
     }
 }

@@ -41,7 +41,7 @@ struct SystemdLabTests {
         #expect(!name.isEmpty)
         #expect(kill(nspawnChildren[0], 0) != 0, "the container's PID 1 is gone")
         #expect(!FileManager.default.fileExists(atPath: state), "the state directory is removed")
-        let cgroups = try runCommand(
+        let cgroups = try await runCommand(
             "/usr/bin/find", ["/sys/fs/cgroup", "-maxdepth", "6", "-type", "d", "-name", "aiops-lab-\(name)"])
         #expect(cgroups.standardOutput.isEmpty, "no cgroup of the lab is left: \(cgroups.standardOutput)")
     }

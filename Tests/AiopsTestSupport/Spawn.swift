@@ -116,6 +116,15 @@ public func runCommand(
         standardError: String(decoding: errorData, as: UTF8.self))
 }
 
+/// `runCommand` for async tests: it waits on a thread of its own, not on one of the test pool's
+/// two threads. A command whose pipe stays open (a child of another test inherited it) must not
+/// stall the tests that would end that child.
+public func runCommand(
+    _ path: String, _ arguments: [String], environment: [String: String]? = nil, timeout: Double = 60
+) async throws -> CommandResult {
+    try await offPool { try runCommand(path, arguments, environment: environment, timeout: timeout) }
+}
+
 /// glibc's posix_spawn_file_actions_addchdir_np, which the Glibc module hides behind _GNU_SOURCE.
 private let addChangeDirectoryFunction:
     @convention(c) (

@@ -94,7 +94,7 @@ extension SystemdLab {
 }
 
 /// Runs blocking work on a new thread and suspends the calling task until it is done.
-func offPool<T>(_ work: @escaping () throws -> T) async throws -> T {
+public func offPool<T>(_ work: @escaping () throws -> T) async throws -> T {
     let box = UncheckedBox(work)
     return try await withCheckedThrowingContinuation { continuation in
         let thread = Thread {
