@@ -24,6 +24,26 @@ struct RestartsTableTests {
                 "its kernel entries unreadable: journalctl failed (status 1): No journal files were found.)"))
     }
 
+    @Test(
+        "a stop that timed out: the SIGTERM ignored and the SIGKILL after TimeoutStopSec, not 'how it answers'"
+    )
+    func stopTimedOut() {
+        let time = RestartsReportFixture.now - 1_000_000
+        let killed = RestartsReportFixture.episode(
+            .manualStop, at: time, exit: .init(code: .killed, status: 9), result: "timeout",
+            recoveredAfter: nil)
+        var table = RestartsReportFixture.table(RestartsReportFixture.report(episodes: [killed]))
+        #expect(table.contains("The main process ignored the stop's SIGTERM: systemd killed it with SIGKILL"))
+        #expect(!table.contains("how it answers a stop"))
+        let exited143 = RestartsReportFixture.episode(
+            .manualStop, at: time, exit: .init(code: .exited, status: 143), result: "exit-code",
+            recoveredAfter: nil)
+        table = RestartsReportFixture.table(RestartsReportFixture.report(episodes: [exited143]))
+        #expect(
+            table.contains("how it answers a stop, not a failure (SuccessExitStatus=143 would make it clean)")
+        )
+    }
+
     /// What the kernel log says about a process is the process's own bytes: its name can hold an
     /// escape sequence (prctl PR_SET_NAME), and it reaches the table escaped.
     @Test("an OOM-killed task named with an escape sequence is shown escaped")

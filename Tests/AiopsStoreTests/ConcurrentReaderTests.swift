@@ -49,8 +49,10 @@ struct ConcurrentReaderTests {
         }
         writer.start()
         var reads = 0
+        var readsWhileWriting = 0
         var newestSeen: Int64 = 0
         while !finished.load(ordering: .acquiring) || reads < 5 {
+            if !finished.load(ordering: .acquiring) { readsWhileWriting += 1 }
             let alerts = try reader.alerts()
             let exits = try reader.exits()
             reads += 1
@@ -82,7 +84,7 @@ struct ConcurrentReaderTests {
         }
         #expect(stored.load(ordering: .relaxed) == batches)
         #expect(store.droppedRecords == 0)
-        #expect(reads > 5)
+        #expect(readsWhileWriting > 0, "the reader never read while the writer wrote")
         // Once the writer is done, the reader sees exactly what the writer sees.
         #expect(try reader.alerts() == store.alerts())
         #expect(try reader.exits() == store.exits())

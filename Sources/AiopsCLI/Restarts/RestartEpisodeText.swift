@@ -111,6 +111,15 @@ enum RestartEpisodeText {
     /// systemd then says "Failed with result 'exit-code'", but the operator's stop ended the run.
     static func stopReaction(_ episode: RestartEpisode) -> [String] {
         guard let exit = episode.exit, !exit.isClean else { return [] }
+        // Result 'timeout' with a SIGKILL: the process outlived the stop's SIGTERM and
+        // TimeoutStopSec=, and systemd killed it; every stop of it takes that long.
+        if episode.result == "timeout", exit.code == .killed, exit.status == 9 {
+            return [
+                "The main process ignored the stop's SIGTERM: systemd killed it with SIGKILL when "
+                    + "TimeoutStopSec= ran out (result 'timeout'); each stop waits that long and loses "
+                    + "its clean shutdown"
+            ]
+        }
         var line =
             "On the stop's SIGTERM the main process \(ServiceEventText.exit(exit)): how it answers a stop, "
         line += "not a failure"
