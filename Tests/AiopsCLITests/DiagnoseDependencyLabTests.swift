@@ -10,18 +10,6 @@ import Testing
 struct DiagnoseDependencyLabTests {
     static let holder = "aiops-lab-port-holder.service"
 
-    private func diagnose(_ lab: SystemdLab, _ unit: String) async throws -> [String: Any] {
-        let result = try await lab.aiops(["diagnose", "start-failure", "--name", unit, "--json"])
-        #expect(result.status == 0, "stderr: \(result.standardError)")
-        let object =
-            try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any]
-        return try #require(object, "one JSON object: \(result.standardOutput)")
-    }
-
-    private func check(_ report: [String: Any], _ kind: String) -> [String: Any]? {
-        (report["checks"] as? [[String: Any]])?.first { $0["kind"] as? String == kind }
-    }
-
     private func dependency(_ report: [String: Any], _ unit: String) -> [String: Any]? {
         (report["dependencies"] as? [[String: Any]])?.first { $0["unit"] as? String == unit }
     }
@@ -43,7 +31,7 @@ struct DiagnoseDependencyLabTests {
     private func expectHolderBlamed(
         _ report: [String: Any], socket: String, service: String, holderPID: Int
     ) throws {
-        #expect(check(report, "port_conflict")?["outcome"] as? String == "failed")
+        #expect(DiagnoseLab.check(report, "port_conflict")?["outcome"] as? String == "failed")
         let conflict = try #require(
             (report["port_conflicts"] as? [[String: Any]])?.first { $0["port"] as? Int == 8093 },
             "\(report["port_conflicts"] ?? "none")")
@@ -88,7 +76,7 @@ struct DiagnoseDependencyLabTests {
             #expect(try await lab.systemctl("start", unit).status != 0)
             #expect(try await lab.property(unit, "Result") == "exit-code")
 
-            let report = try await diagnose(lab, unit)
+            let report = try await DiagnoseLab.diagnose(lab, unit)
             #expect(report["failed"] as? Bool == true)
             let ordered = try #require(dependency(report, broken), "\(report["dependencies"] ?? "none")")
             #expect(ordered["relations"] as? [String] == ["After"])
@@ -100,7 +88,7 @@ struct DiagnoseDependencyLabTests {
                     $0.contains("status=3/NOTIMPLEMENTED")
                 })
 
-            let dependencies = try #require(check(report, "dependencies"))
+            let dependencies = try #require(DiagnoseLab.check(report, "dependencies"))
             #expect(dependencies["outcome"] as? String == "passed", "ordering never blocks a start")
             #expect(
                 (dependencies["summary"] as? String)?.contains(
@@ -138,9 +126,9 @@ struct DiagnoseDependencyLabTests {
             #expect(try await lab.property(service, "TriggeredBy") == socket)
             #expect(try await lab.property(service, "ActiveState") == "inactive", "never activated")
 
-            let report = try await diagnose(lab, service)
+            let report = try await DiagnoseLab.diagnose(lab, service)
             #expect(report["failed"] as? Bool == true, "its socket failed, so it never runs")
-            #expect(check(report, "dependencies")?["outcome"] as? String == "failed")
+            #expect(DiagnoseLab.check(report, "dependencies")?["outcome"] as? String == "failed")
             let entry = try #require(dependency(report, socket))
             #expect((entry["relations"] as? [String] ?? []).contains("TriggeredBy"))
             try expectHolderBlamed(report, socket: socket, service: service, holderPID: holderPID)
@@ -157,9 +145,9 @@ struct DiagnoseDependencyLabTests {
             // that is no conflict.
             #expect(try await lab.systemctl("stop", Self.holder).status == 0)
             #expect(try await lab.systemctl("start", socket).status == 0)
-            let fixed = try await diagnose(lab, service)
+            let fixed = try await DiagnoseLab.diagnose(lab, service)
             #expect(fixed["failed"] as? Bool == false, "\(fixed)")
-            #expect(check(fixed, "port_conflict")?["outcome"] as? String != "failed", "\(fixed)")
+            #expect(DiagnoseLab.check(fixed, "port_conflict")?["outcome"] as? String != "failed", "\(fixed)")
             #expect(
                 (fixed["port_conflicts"] as? [[String: Any]] ?? []).allSatisfy {
                     ($0["owners"] as? [Any] ?? []).isEmpty
@@ -179,7 +167,7 @@ struct DiagnoseDependencyLabTests {
             #expect(
                 try await lab.property(service, "Result") == "success", "252 cancels, the unit stays clean")
 
-            let report = try await diagnose(lab, service)
+            let report = try await DiagnoseLab.diagnose(lab, service)
             #expect(report["failed"] as? Bool == true)
             #expect((report["last_attempt"] as? [String: Any])?["job_result"] as? String == "dependency")
             let entry = try #require(dependency(report, socket))
@@ -187,7 +175,7 @@ struct DiagnoseDependencyLabTests {
                 entry["relations"] as? [String] == ["Requires", "TriggeredBy", "After"], "one entry: \(entry)"
             )
             #expect(
-                (check(report, "dependencies")?["summary"] as? String)?.hasPrefix(
+                (DiagnoseLab.check(report, "dependencies")?["summary"] as? String)?.hasPrefix(
                     "dependency \(socket) is failed")
                     == true)
             try expectHolderBlamed(report, socket: socket, service: service, holderPID: holderPID)

@@ -8,19 +8,6 @@ import Testing
 /// kernel tests that run beside them on a 2-core machine.
 @Suite("diagnose start-failure in a systemd lab", .serialized)
 struct DiagnoseStartFailureLabTests {
-    /// Runs the diagnosis inside the lab, as JSON; fails the test on a non-zero exit.
-    private func diagnose(_ lab: SystemdLab, _ unit: String) async throws -> [String: Any] {
-        let result = try await lab.aiops(["diagnose", "start-failure", "--name", unit, "--json"])
-        #expect(result.status == 0, "stderr: \(result.standardError)")
-        let object =
-            try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any]
-        return try #require(object, "one JSON object: \(result.standardOutput)")
-    }
-
-    private func check(_ report: [String: Any], _ kind: String) -> [String: Any]? {
-        (report["checks"] as? [[String: Any]])?.first { $0["kind"] as? String == kind }
-    }
-
     /// Waits until systemd says the unit is `state`.
     private func waitFor(_ lab: SystemdLab, _ unit: String, state: String) async throws {
         let reached = try await lab.waitUntil(timeout: 60) {
@@ -53,7 +40,7 @@ struct DiagnoseStartFailureLabTests {
             try await waitFor(lab, "aiops-diag-web-b.service", state: "failed")
             let holder = try #require(Int(try await lab.property("aiops-diag-web-a.service", "MainPID")))
 
-            let report = try await diagnose(lab, "aiops-diag-web-b")
+            let report = try await DiagnoseLab.diagnose(lab, "aiops-diag-web-b")
             #expect(report["unit"] as? String == "aiops-diag-web-b.service")
             #expect(report["active_state"] as? String == "failed")
             #expect(report["failed"] as? Bool == true)
@@ -65,7 +52,7 @@ struct DiagnoseStartFailureLabTests {
             }
             #expect(journal.contains("OSError: [Errno 98] Address already in use"), "\(journal)")
 
-            #expect(check(report, "port_conflict")?["outcome"] as? String == "failed")
+            #expect(DiagnoseLab.check(report, "port_conflict")?["outcome"] as? String == "failed")
             let conflict = try #require((report["port_conflicts"] as? [[String: Any]])?.first)
             #expect(conflict["port"] as? Int == 8089)
             let owner = try #require((conflict["owners"] as? [[String: Any]])?.first)
@@ -94,7 +81,7 @@ struct DiagnoseStartFailureLabTests {
             _ = try await lab.systemctl("start", "aiops-lab-missing-exec.service")
             try await waitFor(lab, "aiops-lab-missing-exec.service", state: "failed")
 
-            let report = try await diagnose(lab, "aiops-lab-missing-exec.service")
+            let report = try await DiagnoseLab.diagnose(lab, "aiops-lab-missing-exec.service")
             let attempt = try #require(report["last_attempt"] as? [String: Any])
             let exit = try #require(attempt["exit"] as? [String: Any])
             #expect(exit["status"] as? Int == 203)
@@ -106,13 +93,15 @@ struct DiagnoseStartFailureLabTests {
             #expect(
                 journal.contains { $0.contains("Failed at step EXEC spawning /nonexistent/bin/daemon") },
                 "\(journal)")
-            let executable = try #require(check(report, "executable"))
+            let executable = try #require(DiagnoseLab.check(report, "executable"))
             #expect(executable["outcome"] as? String == "failed")
             #expect(
                 executable["summary"] as? String
                     == "/nonexistent/bin/daemon: does not exist (/nonexistent is missing)")
             #expect((report["cause"] as? [String: Any])?["kind"] as? String == "executable")
-            #expect(check(report, "permissions")?["outcome"] as? String != "failed", "not reported twice")
+            #expect(
+                DiagnoseLab.check(report, "permissions")?["outcome"] as? String != "failed",
+                "not reported twice")
         }
     }
 
@@ -124,7 +113,7 @@ struct DiagnoseStartFailureLabTests {
             #expect(try await lab.systemctl("start", "aiops-lab-needs-broken.service").status != 0)
             #expect(try await lab.property("aiops-lab-needs-broken.service", "Result") == "success")
 
-            let report = try await diagnose(lab, "aiops-lab-needs-broken")
+            let report = try await DiagnoseLab.diagnose(lab, "aiops-lab-needs-broken")
             #expect(report["active_state"] as? String == "inactive")
             #expect(report["failed"] as? Bool == true, "the journal says the start failed")
             let attempt = try #require(report["last_attempt"] as? [String: Any])
@@ -137,7 +126,7 @@ struct DiagnoseStartFailureLabTests {
                     == "Dependency failed for aiops-lab-needs-broken.service - aiops lab: needs a broken dependency.",
                 "\(journal)")
 
-            let dependencies = try #require(check(report, "dependencies"))
+            let dependencies = try #require(DiagnoseLab.check(report, "dependencies"))
             #expect(dependencies["outcome"] as? String == "failed")
             #expect(
                 (dependencies["summary"] as? String)?.contains("aiops-lab-broken-dependency.service") == true)
@@ -183,8 +172,8 @@ struct DiagnoseStartFailureLabTests {
             }
             try #require(arrived, "the forged entry never reached the journal")
 
-            let report = try await diagnose(lab, "aiops-diag-exit1")
-            #expect(check(report, "port_conflict")?["outcome"] as? String != "failed")
+            let report = try await DiagnoseLab.diagnose(lab, "aiops-diag-exit1")
+            #expect(DiagnoseLab.check(report, "port_conflict")?["outcome"] as? String != "failed")
             #expect(!((report["quick_fix"] as? String) ?? "").contains("aiops-diag-holder"))
             let attempt = try #require(report["last_attempt"] as? [String: Any])
             let journal = (attempt["journal"] as? [[String: Any]] ?? []).compactMap {
@@ -210,17 +199,17 @@ struct DiagnoseStartFailureLabTests {
             _ = try await lab.systemctl("start", "aiops-diag-private.service")
             try await waitFor(lab, "aiops-diag-private.service", state: "failed")
 
-            let report = try await diagnose(lab, "aiops-diag-private")
+            let report = try await DiagnoseLab.diagnose(lab, "aiops-diag-private")
             #expect(report["user"] as? String == "nobody (65534)")
             let exit = try #require((report["last_attempt"] as? [String: Any])?["exit"] as? [String: Any])
             #expect(exit["status_text"] as? String == "200/CHDIR")
-            let permissions = try #require(check(report, "permissions"))
+            let permissions = try #require(DiagnoseLab.check(report, "permissions"))
             #expect(permissions["outcome"] as? String == "failed")
             #expect(
                 permissions["summary"] as? String
                     == "\(directory): nobody (65534) lacks read and execute/search permission on \(directory) "
                     + "(drwx------ 700, owner 0, group 0)")
-            #expect(check(report, "executable")?["outcome"] as? String == "passed")
+            #expect(DiagnoseLab.check(report, "executable")?["outcome"] as? String == "passed")
             #expect((report["cause"] as? [String: Any])?["kind"] as? String == "permissions")
             #expect(
                 report["quick_fix"] as? String
@@ -245,8 +234,8 @@ struct DiagnoseStartFailureLabTests {
             _ = try await lab.systemctl("start", "aiops-diag-dns.service")
             try await waitFor(lab, "aiops-diag-dns.service", state: "failed")
 
-            let report = try await diagnose(lab, "aiops-diag-dns")
-            let configuration = try #require(check(report, "configuration"))
+            let report = try await DiagnoseLab.diagnose(lab, "aiops-diag-dns")
+            let configuration = try #require(DiagnoseLab.check(report, "configuration"))
             #expect(configuration["outcome"] as? String == "failed")
             #expect(
                 configuration["summary"] as? String
@@ -263,10 +252,10 @@ struct DiagnoseStartFailureLabTests {
 
             // Fixed: the same checker now passes.
             try "port=0\n".write(toFile: onHost, atomically: false, encoding: .utf8)
-            let fixed = try await diagnose(lab, "aiops-diag-dns")
-            #expect(check(fixed, "configuration")?["outcome"] as? String == "passed")
+            let fixed = try await DiagnoseLab.diagnose(lab, "aiops-diag-dns")
+            #expect(DiagnoseLab.check(fixed, "configuration")?["outcome"] as? String == "passed")
             #expect(
-                (check(fixed, "configuration")?["evidence"] as? [String] ?? []).contains {
+                (DiagnoseLab.check(fixed, "configuration")?["evidence"] as? [String] ?? []).contains {
                     $0 == "/usr/sbin/dnsmasq --test -C \(file): syntax OK (\(file))"
                 })
         }
@@ -282,10 +271,10 @@ struct DiagnoseStartFailureLabTests {
                     ExecStart=relative/daemon
                     """)
             #expect(try await lab.systemctl("start", "aiops-diag-badsetting.service").status != 0)
-            let report = try await diagnose(lab, "aiops-diag-badsetting")
+            let report = try await DiagnoseLab.diagnose(lab, "aiops-diag-badsetting")
             #expect(report["load_state"] as? String == "bad-setting")
             #expect(report["failed"] as? Bool == true)
-            let configuration = try #require(check(report, "configuration"))
+            let configuration = try #require(DiagnoseLab.check(report, "configuration"))
             #expect(configuration["outcome"] as? String == "failed")
             #expect(
                 (configuration["evidence"] as? [String] ?? []).contains { $0.contains("relative/daemon") },
@@ -310,7 +299,7 @@ struct DiagnoseStartFailureLabTests {
             #expect(!table.standardOutput.contains("\u{1B}"), "no escape sequence reaches the terminal")
             #expect(!table.standardOutput.contains("\u{07}"))
             #expect(table.standardOutput.contains("\\e[2J"), "\(table.standardOutput)")
-            let report = try await diagnose(lab, "aiops-diag-hostile")
+            let report = try await DiagnoseLab.diagnose(lab, "aiops-diag-hostile")
             #expect((report["port_conflicts"] as? [[String: Any]])?.first?["port"] as? Int == 8090)
 
             let unknown = try await lab.aiops(["diagnose", "start-failure", "--name", "aiops-no-such-unit"])
