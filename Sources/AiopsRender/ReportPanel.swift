@@ -4,7 +4,8 @@ import AiopsCore
 /// title bar with the time, a few header lines, then sections with an icon and a title.
 ///
 /// The width is fixed (80 columns by default) so output is the same everywhere and can be
-/// tested; lines too long for the box are cut with "…" rather than wrapped. Text must already be
+/// tested; lines too long for the box are cut with "…" or wrapped, except shell commands, which
+/// stay whole. Text must already be
 /// terminal-safe (untrusted bytes through `UntrustedText.terminalSafe`); as a second line of
 /// defence any control character that still arrives is shown as "?", so nothing in a report
 /// can move the cursor or change the terminal. Colour is added around spans, outside the width
@@ -25,10 +26,23 @@ public struct ReportPanel: Sendable {
         /// When set, a line too long for the box continues on the next lines, cut at spaces and
         /// indented by this many columns (a label column stays clear); otherwise it is cut with "…".
         public var hangingIndent: Int?
+        /// A shell command for the operator to paste: never cut or wrapped, since either breaks
+        /// the paste (a wrapped line would run its first half). Too long for the box, it runs
+        /// past the right border, and the terminal folds it without adding a newline.
+        public var isCommand = false
 
         public init(_ spans: [Span], hangingIndent: Int? = nil) {
             self.spans = spans
             self.hangingIndent = hangingIndent
+        }
+
+        /// `command` indented by `indent` spaces, painted `tone`, kept whole.
+        public static func command(_ command: String, indent: Int, _ tone: TerminalStyle.Tone? = .cyan)
+            -> Line
+        {
+            var line = Line([Span(String(repeating: " ", count: indent)), Span(command, tone)])
+            line.isCommand = true
+            return line
         }
 
         public init(_ text: String, _ tone: TerminalStyle.Tone? = nil) {
@@ -95,6 +109,15 @@ public struct ReportPanel: Sendable {
     /// last span (the value; labels are plain).
     private func rows(_ line: Line, inner: Int, style: TerminalStyle) -> [String] {
         let text = line.spans.map { Self.sanitized($0.text) }.joined()
+        if line.isCommand, DisplayWidth.columns(text) > inner {
+            return [
+                "│ "
+                    + line.spans.map { span in
+                        span.tone.map { style.paint(Self.sanitized(span.text), $0) }
+                            ?? Self.sanitized(span.text)
+                    }.joined()
+            ]
+        }
         guard let indent = line.hangingIndent, DisplayWidth.columns(text) > inner else {
             return [row(line, inner: inner, style: style)]
         }

@@ -94,6 +94,23 @@ struct ReportPanelTests {
         #expect(ReportPanel.wrap("🔴🔴🔴🔴🔴🔴", width: 5).allSatisfy { DisplayWidth.columns($0) <= 5 })
     }
 
+    @Test("a shell command is never cut or wrapped: too long, it runs past the border, whole")
+    func commandsStayWhole() {
+        let long =
+            "sudo systemctl start a-very-long-unit-name.socket a-very-long-unit-name.service && echo done"
+        let panel = ReportPanel(
+            title: "t", time: "now",
+            sections: [
+                .init(
+                    icon: "💡", title: "Solutions",
+                    lines: [.command(long, indent: 5), .command("true", indent: 5)])
+            ])
+        let lines = panel.render(width: 60, style: TerminalStyle(colors: false))
+        #expect(lines.contains("│      " + long))
+        #expect(lines.contains("│      true" + String(repeating: " ", count: 47) + " │"))
+        #expect(!lines.contains { $0.contains("…") })
+    }
+
     @Test("display width: ASCII one, emoji and CJK two, combining marks none")
     func displayWidth() {
         #expect(DisplayWidth.columns("abc") == 3)

@@ -197,7 +197,7 @@ enum StartFailurePanel {
                         Span("  \(index + 1). "), Span(solution.title, .bold),
                         Span(solution.recommended ? " (recommended)" : "", .green),
                     ], hangingIndent: 5))
-            for command in solution.commands { lines.append(Line("     " + command, .cyan)) }
+            for command in solution.commands { lines.append(.command(command, indent: 5)) }
         }
         return lines
     }

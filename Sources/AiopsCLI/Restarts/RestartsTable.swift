@@ -225,7 +225,7 @@ enum RestartsTable {
             for (index, item) in items.enumerated() {
                 lines.append(Line([Span("    \(index + 1). \(item.text)")], hangingIndent: 7))
                 if let command = item.command {
-                    lines.append(Line([Span("       "), Span(command, .cyan)], hangingIndent: 9))
+                    lines.append(.command(command, indent: 7))
                 }
             }
         }
