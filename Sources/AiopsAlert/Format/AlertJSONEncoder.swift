@@ -42,28 +42,20 @@ public struct AlertJSONEncoder: Sendable {
         var time = TimeText(clock: WallClock(offsetNanoseconds: 0))
         let instant = BootInstant(nanoseconds: UInt64(bitPattern: alert.unixNanoseconds))
         json.preformattedString { time.appendRFC3339(instant, to: &$0) }
-        json.key("kind")
-        json.string(alert.kind.rawValue)
-        json.key("severity")
-        json.string(alert.severity.rawValue)
-        json.key("subject")
-        json.string(alert.subject)
-        json.key("pid")
-        json.optional(alert.pid) { $0.integer($1) }
-        json.key("unit")
-        json.optional(alert.unit) { $0.string($1) }
-        json.key("summary")
-        json.string(alert.summary)
+        json.field("kind", alert.kind.rawValue)
+        json.field("severity", alert.severity.rawValue)
+        json.field("subject", alert.subject)
+        json.field("pid", alert.pid)
+        json.field("unit", alert.unit)
+        json.field("summary", alert.summary)
         json.key("facts")
         var bytes = json.bytes
         appendFacts(alert.facts, to: &bytes)
 
         var tail = JSONWriter(reservingCapacity: 64)
         tail.beginObject()
-        tail.key("repeats")
-        tail.integer(repeats)
-        tail.key("host")
-        tail.string(hostname)
+        tail.field("repeats", repeats)
+        tail.field("host", hostname)
         tail.endObject()
         bytes.append(UInt8(ascii: ","))
         bytes.append(contentsOf: tail.bytes.dropFirst())  // its members, after the facts

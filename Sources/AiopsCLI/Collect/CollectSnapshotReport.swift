@@ -35,8 +35,7 @@ struct CollectSnapshotReport {
         case .json:
             var json = JSONWriter(reservingCapacity: 1 << 16)
             json.beginObject()
-            json.key("schema")
-            json.string("aiops.collect/1")
+            json.field("schema", "aiops.collect/1")
             ProcessJSON.writeHeader(facts: snapshot.facts, time: snapshot.time, into: &json)
             json.key("processes")
             json.beginArray()

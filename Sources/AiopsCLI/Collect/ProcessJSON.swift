@@ -6,16 +6,12 @@ import AiopsRender
 enum ProcessJSON {
     static func writeHeader(facts: SystemFacts, time: BootInstant, into json: inout JSONWriter) {
         var clock = TimeText(clock: WallClock.measure())
-        json.key("time")
-        json.string(clock.rfc3339(time))
+        json.field("time", clock.rfc3339(time))
         json.key("host")
         json.beginObject()
-        json.key("memory_total_kb")
-        json.integer(facts.memoryTotalKiB)
-        json.key("cpus")
-        json.integer(facts.cpuCount)
-        json.key("uptime_s")
-        json.number(facts.uptimeSeconds, digits: 2)
+        json.field("memory_total_kb", facts.memoryTotalKiB)
+        json.field("cpus", facts.cpuCount)
+        json.field("uptime_s", facts.uptimeSeconds, digits: 2)
         json.endObject()
     }
 
@@ -23,66 +19,36 @@ enum ProcessJSON {
         let sample = row.sample
         let stat = sample.stat
         json.beginObject()
-        json.key("pid")
-        json.integer(stat.pid)
-        json.key("ppid")
-        json.integer(stat.ppid)
-        json.key("user")
-        json.string(row.user)
-        json.key("uid")
-        json.optional(sample.realUID) { $0.integer($1) }
-        json.key("euid")
-        json.optional(sample.effectiveUID) { $0.integer($1) }
-        json.key("cpu_percent")
-        json.number(Double(row.cpuPermille) / 10, digits: 1)
-        json.key("mem_percent")
-        json.number(Double(row.memoryPermille) / 10, digits: 1)
-        json.key("vsz_kb")
-        json.integer(row.virtualKiB)
-        json.key("rss_kb")
-        json.integer(row.residentKiB)
-        json.key("tty")
-        json.string(row.tty)
-        json.key("stat")
-        json.string(row.stat)
-        json.key("state")
-        json.string(String(UnicodeScalar(stat.state)))
-        json.key("start_time")
-        json.string(rfc3339(unixSeconds: row.startUnixSeconds))
-        json.key("cpu_time_s")
-        json.number(Double(row.cpuTicks) / Double(BootInstant.clockTicksPerSecond), digits: 2)
-        json.key("threads")
-        json.integer(stat.threads)
-        json.key("nice")
-        json.integer(stat.nice)
-        json.key("kernel_thread")
-        json.bool(stat.isKernelThread)
-        json.key("unit")
-        json.optional(sample.unit) { $0.string($1) }
-        json.key("cgroup")
-        json.optional(sample.cgroupPath) { $0.string($1) }
-        json.key("comm")
-        json.string(stat.comm)
-        json.key("argv")
-        json.beginArray()
-        for argument in sample.argv { json.string(argument) }
-        json.endArray()
-        json.key("argv_truncated")
-        json.bool(sample.argvTruncated)
+        json.field("pid", stat.pid)
+        json.field("ppid", stat.ppid)
+        json.field("user", row.user)
+        json.field("uid", sample.realUID)
+        json.field("euid", sample.effectiveUID)
+        json.field("cpu_percent", Double(row.cpuPermille) / 10, digits: 1)
+        json.field("mem_percent", Double(row.memoryPermille) / 10, digits: 1)
+        json.field("vsz_kb", row.virtualKiB)
+        json.field("rss_kb", row.residentKiB)
+        json.field("tty", row.tty)
+        json.field("stat", row.stat)
+        json.field("state", String(UnicodeScalar(stat.state)))
+        json.field("start_time", rfc3339(unixSeconds: row.startUnixSeconds))
+        json.field("cpu_time_s", Double(row.cpuTicks) / Double(BootInstant.clockTicksPerSecond), digits: 2)
+        json.field("threads", stat.threads)
+        json.field("nice", stat.nice)
+        json.field("kernel_thread", stat.isKernelThread)
+        json.field("unit", sample.unit)
+        json.field("cgroup", sample.cgroupPath)
+        json.field("comm", stat.comm)
+        json.field("argv", strings: sample.argv)
+        json.field("argv_truncated", sample.argvTruncated)
         if row.windowCPUPercent != nil || row.peakResidentKiB != nil {
-            json.key("window_cpu_percent")
-            json.optional(row.windowCPUPercent) { $0.number($1, digits: 2) }
-            json.key("peak_rss_kb")
-            json.optional(row.peakResidentKiB) { $0.integer($1) }
+            json.field("window_cpu_percent", row.windowCPUPercent, digits: 2)
+            json.field("peak_rss_kb", row.peakResidentKiB)
             // null: unreadable (another user's process without privilege), never a made-up 0.
-            json.key("window_read_bytes")
-            json.optional(row.windowIO?.storageReadBytes) { $0.integer($1) }
-            json.key("window_write_bytes")
-            json.optional(row.windowIO?.storageWriteBytes) { $0.integer($1) }
-            json.key("window_read_chars")
-            json.optional(row.windowIO?.readCharacters) { $0.integer($1) }
-            json.key("window_write_chars")
-            json.optional(row.windowIO?.writtenCharacters) { $0.integer($1) }
+            json.field("window_read_bytes", row.windowIO?.storageReadBytes)
+            json.field("window_write_bytes", row.windowIO?.storageWriteBytes)
+            json.field("window_read_chars", row.windowIO?.readCharacters)
+            json.field("window_write_chars", row.windowIO?.writtenCharacters)
         }
         json.endObject()
     }

@@ -33,25 +33,19 @@ enum StartFailureJSON {
         var time = TimeText(clock: clock)
         var json = JSONWriter(reservingCapacity: 16_384)
         json.beginObject()
-        json.key("schema")
-        json.string(schema)
+        json.field("schema", schema)
         json.key("time")
         json.preformattedString { time.appendRFC3339(BootInstant.now(), to: &$0) }
-        json.key("unit")
-        json.string(diagnosis.unit)
-        let header: [(StaticString, String?)] = [
-            ("description", diagnosis.description), ("load_state", diagnosis.loadState),
-            ("active_state", diagnosis.activeState), ("sub_state", diagnosis.subState),
-            ("result", diagnosis.result),
-            ("unit_file", diagnosis.fragmentPath), ("load_error", diagnosis.loadError),
-            ("user", diagnosis.user),
-        ]
-        for (key, value) in header {
-            json.key(key)
-            json.optional(value) { $0.string($1) }
-        }
-        json.key("failed")
-        json.bool(diagnosis.failed)
+        json.field("unit", diagnosis.unit)
+        json.field("description", diagnosis.description)
+        json.field("load_state", diagnosis.loadState)
+        json.field("active_state", diagnosis.activeState)
+        json.field("sub_state", diagnosis.subState)
+        json.field("result", diagnosis.result)
+        json.field("unit_file", diagnosis.fragmentPath)
+        json.field("load_error", diagnosis.loadError)
+        json.field("user", diagnosis.user)
+        json.field("failed", diagnosis.failed)
         json.key("last_attempt")
         if let attempt = diagnosis.attempt {
             lastAttempt(attempt, diagnosis, into: &json, time: &time, clock: clock)
@@ -63,10 +57,7 @@ enum StartFailureJSON {
         dependencies(diagnosis.dependencies, into: &json)
         configuration(diagnosis.configurationRuns, into: &json)
         plan(diagnosis.plan, into: &json)
-        json.key("notes")
-        json.beginArray()
-        for note in diagnosis.notes { json.string(note) }
-        json.endArray()
+        json.field("notes", strings: diagnosis.notes)
         json.endObject()
         return json.bytes
     }
@@ -76,57 +67,42 @@ enum StartFailureJSON {
         time: inout TimeText, clock: WallClock
     ) {
         json.beginObject()
-        json.key("time")
-        json.optional(diagnosis.attemptTime) { writer, micros in
-            writer.string(time.rfc3339(bootInstant(unixMicroseconds: micros, clock: clock)))
-        }
-        json.key("invocation_id")
-        json.optional(attempt.invocationID) { $0.string($1) }
+        json.field("time", rfc3339(diagnosis.attemptTime, &time, clock: clock))
+        json.field("invocation_id", attempt.invocationID)
         json.key("exit")
         if let exit = diagnosis.exit {
             json.beginObject()
-            json.key("code")
-            json.string(exit.code)
-            json.key("status")
-            json.integer(exit.status)
-            json.key("status_text")
-            json.string(exit.statusText)
-            json.key("meaning")
-            json.string(exit.meaning)
-            json.key("control_process")
-            json.bool(exit.controlProcess)
+            json.field("code", exit.code)
+            json.field("status", exit.status)
+            json.field("status_text", exit.statusText)
+            json.field("meaning", exit.meaning)
+            json.field("control_process", exit.controlProcess)
             json.endObject()
         } else {
             json.null()
         }
-        json.key("unit_result")
-        json.optional(diagnosis.unitResult) { $0.string($1) }
-        json.key("job_result")
-        json.optional(diagnosis.jobResult) { $0.string($1) }
+        json.field("unit_result", diagnosis.unitResult)
+        json.field("job_result", diagnosis.jobResult)
         json.key("journal")
         json.beginArray()
         for entry in attempt.entries {
             json.beginObject()
-            json.key("time")
-            json.optional(entry.realtimeMicroseconds) { writer, micros in
-                writer.string(time.rfc3339(bootInstant(unixMicroseconds: micros, clock: clock)))
-            }
-            json.key("pid")
-            json.optional(entry.pid) { $0.integer($1) }
-            json.key("identifier")
-            json.optional(entry.identifier) { $0.string($1) }
-            json.key("message")
-            json.optional(entry.message) { $0.string($1) }
-            json.key("unit_field")
-            json.string(entry.word("_SYSTEMD_UNIT") != nil ? "_SYSTEMD_UNIT" : "UNIT")
-            json.key("priority")
-            json.optional(entry.priority) { $0.integer($1) }
+            json.field("time", rfc3339(entry.realtimeMicroseconds, &time, clock: clock))
+            json.field("pid", entry.pid)
+            json.field("identifier", entry.identifier)
+            json.field("message", entry.message)
+            json.field("unit_field", entry.word("_SYSTEMD_UNIT") != nil ? "_SYSTEMD_UNIT" : "UNIT")
+            json.field("priority", entry.priority)
             json.endObject()
         }
         json.endArray()
-        json.key("journal_omitted")
-        json.integer(diagnosis.attemptEntriesOmitted)
+        json.field("journal_omitted", diagnosis.attemptEntriesOmitted)
         json.endObject()
+    }
+
+    /// A journal time (Unix µs) as RFC 3339.
+    private static func rfc3339(_ microseconds: Int64?, _ time: inout TimeText, clock: WallClock) -> String? {
+        microseconds.map { time.rfc3339(bootInstant(unixMicroseconds: $0, clock: clock)) }
     }
 
     private static func checks(_ checks: [CheckResult], into json: inout JSONWriter) {
@@ -134,16 +110,10 @@ enum StartFailureJSON {
         json.beginArray()
         for check in checks {
             json.beginObject()
-            json.key("kind")
-            json.string(check.kind.rawValue)
-            json.key("outcome")
-            json.string(check.outcome.rawValue)
-            json.key("summary")
-            json.string(check.summary)
-            json.key("evidence")
-            json.beginArray()
-            for line in check.evidence { json.string(line) }
-            json.endArray()
+            json.field("kind", check.kind.rawValue)
+            json.field("outcome", check.outcome.rawValue)
+            json.field("summary", check.summary)
+            json.field("evidence", strings: check.evidence)
             json.endObject()
         }
         json.endArray()
@@ -155,45 +125,28 @@ enum StartFailureJSON {
         json.beginArray()
         for conflict in conflicts {
             json.beginObject()
-            json.key("port")
-            json.integer(conflict.port)
-            json.key("sources")
-            json.beginArray()
-            for source in conflict.sources { json.string(source) }
-            json.endArray()
-            json.key("reported_in_use")
-            json.bool(conflict.reportedInUse)
-            json.key("unattributed_sockets")
-            json.integer(conflict.unattributedSockets)
+            json.field("port", conflict.port)
+            json.field("sources", strings: conflict.sources)
+            json.field("reported_in_use", conflict.reportedInUse)
+            json.field("unattributed_sockets", conflict.unattributedSockets)
             json.key("socket")
             json.optional(conflict.socket) { writer, socket in
                 writer.beginObject()
-                writer.key("unit")
-                writer.string(socket.unit)
-                writer.key("directive")
-                writer.string(socket.directive)
+                writer.field("unit", socket.unit)
+                writer.field("directive", socket.directive)
                 writer.endObject()
             }
             json.key("owners")
             json.beginArray()
             for owner in conflict.owners {
                 json.beginObject()
-                json.key("pid")
-                json.integer(owner.pid)
-                json.key("comm")
-                json.string(owner.process.stat.comm)
-                json.key("argv")
-                json.beginArray()
-                for argument in owner.process.argv { json.string(argument) }
-                json.endArray()
-                json.key("start_time")
-                json.string(time.rfc3339(owner.process.stat.start))
-                json.key("unit")
-                json.optional(owner.unit) { $0.string($1) }
-                json.key("protocol")
-                json.string(owner.socket.protocolName)
-                json.key("address")
-                json.string(owner.socket.localAddress.description)
+                json.field("pid", owner.pid)
+                json.field("comm", owner.process.stat.comm)
+                json.field("argv", strings: owner.process.argv)
+                json.field("start_time", time.rfc3339(owner.process.stat.start))
+                json.field("unit", owner.unit)
+                json.field("protocol", owner.socket.protocolName)
+                json.field("address", owner.socket.localAddress.description)
                 json.endObject()
             }
             json.endArray()
@@ -209,30 +162,17 @@ enum StartFailureJSON {
         json.beginArray()
         for dependency in dependencies {
             json.beginObject()
-            json.key("unit")
-            json.string(dependency.unit)
-            json.key("relation")
-            json.string(dependency.relation)
-            json.key("relations")
-            json.beginArray()
-            for relation in dependency.relations { json.string(relation) }
-            json.endArray()
-            json.key("blocks_start")
-            json.bool(dependency.blocksStart)
-            json.key("state")
-            json.string(dependency.stateText)
-            let states: [(StaticString, String?)] = [
-                ("load_state", dependency.loadState), ("active_state", dependency.activeState),
-                ("sub_state", dependency.subState), ("result", dependency.result),
-            ]
-            for (key, value) in states {
-                json.key(key)
-                json.optional(value) { $0.string($1) }
-            }
-            json.key("failure_lines")
-            json.beginArray()
-            for line in dependency.failureLines { json.string(line) }
-            json.endArray()
+            json.field("unit", dependency.unit)
+            json.field("relation", dependency.relation)
+            json.field("relations", strings: dependency.relations)
+            json.field("blocks_start", dependency.blocksStart)
+            json.field("state", dependency.stateText)
+            json.field("load_state", dependency.loadState)
+            json.field("active_state", dependency.activeState)
+            json.field("sub_state", dependency.subState)
+            json.field("result", dependency.result)
+
+            json.field("failure_lines", strings: dependency.failureLines)
             json.endObject()
         }
         json.endArray()
@@ -243,10 +183,7 @@ enum StartFailureJSON {
         json.beginArray()
         for run in runs {
             json.beginObject()
-            json.key("argv")
-            json.beginArray()
-            for argument in run.argv { json.string(argument) }
-            json.endArray()
+            json.field("argv", strings: run.argv)
             json.key("exit_status")
             switch run.ending {
             case .exited(let code):
@@ -261,12 +198,8 @@ enum StartFailureJSON {
             case .timedOut: json.string("timed_out")
             case nil: json.string("not_run")
             }
-            json.key("problem")
-            json.optional(run.problem) { $0.string($1) }
-            json.key("output")
-            json.beginArray()
-            for line in run.lines { json.string(line) }
-            json.endArray()
+            json.field("problem", run.problem)
+            json.field("output", strings: run.lines)
             json.endObject()
         }
         json.endArray()
@@ -276,10 +209,8 @@ enum StartFailureJSON {
         json.key("cause")
         if let cause = plan.cause, let kind = plan.causeKind {
             json.beginObject()
-            json.key("kind")
-            json.string(kind.rawValue)
-            json.key("text")
-            json.string(cause)
+            json.field("kind", kind.rawValue)
+            json.field("text", cause)
             json.endObject()
         } else {
             json.null()
@@ -288,18 +219,12 @@ enum StartFailureJSON {
         json.beginArray()
         for solution in plan.solutions {
             json.beginObject()
-            json.key("title")
-            json.string(solution.title)
-            json.key("recommended")
-            json.bool(solution.recommended)
-            json.key("commands")
-            json.beginArray()
-            for command in solution.commands { json.string(command) }
-            json.endArray()
+            json.field("title", solution.title)
+            json.field("recommended", solution.recommended)
+            json.field("commands", strings: solution.commands)
             json.endObject()
         }
         json.endArray()
-        json.key("quick_fix")
-        json.string(plan.quickFix)
+        json.field("quick_fix", plan.quickFix)
     }
 }

@@ -26,27 +26,19 @@ extension Doctor {
     func renderJSON(_ checks: [Check], backend: EventSource, limitations: [String]) -> [UInt8] {
         var json = JSONWriter()
         json.beginObject()
-        json.key("schema")
-        json.string("aiops.doctor/1")
+        json.field("schema", "aiops.doctor/1")
         json.key("checks")
         json.beginArray()
         for check in checks {
             json.beginObject()
-            json.key("name")
-            json.string(check.name)
-            json.key("status")
-            json.string(check.status.rawValue)
-            json.key("detail")
-            json.string(check.detail)
+            json.field("name", check.name)
+            json.field("status", check.status.rawValue)
+            json.field("detail", check.detail)
             json.endObject()
         }
         json.endArray()
-        json.key("trace_backend")
-        json.string(backend.rawValue)
-        json.key("trace_limitations")
-        json.beginArray()
-        for limitation in limitations { json.string(limitation) }
-        json.endArray()
+        json.field("trace_backend", backend.rawValue)
+        json.field("trace_limitations", strings: limitations)
         json.endObject()
         return json.bytes
     }

@@ -50,8 +50,7 @@ enum ResourceJSON {
         var time = TimeText(clock: clock)
         var json = JSONWriter(reservingCapacity: 8192)
         json.beginObject()
-        json.key("schema")
-        json.string(schema)
+        json.field("schema", schema)
         json.key("time")
         json.preformattedString { time.appendRFC3339(report.window.end, to: &$0) }
         window(report.window, into: &json, time: &time)
@@ -70,18 +69,15 @@ enum ResourceJSON {
         json.key("unavailable")
         json.beginObject()
         for (name, reason) in unavailable(report) {
-            json.key(name)
-            json.string(reason.rawValue)
+            json.field(name, reason.rawValue)
         }
         json.endObject()
         json.key("notes")
         json.beginArray()
         for note in report.notes {
             json.beginObject()
-            json.key("severity")
-            json.string(note.severity.rawValue)
-            json.key("text")
-            json.string(note.text)
+            json.field("severity", note.severity.rawValue)
+            json.field("text", note.text)
             json.endObject()
         }
         json.endArray()
@@ -89,17 +85,9 @@ enum ResourceJSON {
         return json.bytes
     }
 
-    private static func optionalInteger<T: BinaryInteger>(_ value: T?, _ json: inout JSONWriter) {
-        json.optional(value) { $0.integer($1) }
-    }
-
-    private static func optionalNumber(_ value: Double?, _ json: inout JSONWriter, digits: Int = 3) {
-        json.optional(value) { $0.number($1, digits: digits) }
-    }
-
-    /// A share of one CPU or of a limit, as a percentage.
-    private static func optionalPercent(_ share: Double?, _ json: inout JSONWriter) {
-        optionalNumber(share.map { $0 * 100 }, &json, digits: 2)
+    /// A share of one CPU or of a limit, as a percentage (written with 2 digits).
+    private static func percent(_ share: Double?) -> Double? {
+        share.map { $0 * 100 }
     }
 
     private static func window(
@@ -111,16 +99,11 @@ enum ResourceJSON {
         json.preformattedString { time.appendRFC3339(window.start, to: &$0) }
         json.key("end")
         json.preformattedString { time.appendRFC3339(window.end, to: &$0) }
-        json.key("duration_s")
-        json.number(window.seconds, digits: 3)
-        json.key("requested_duration_s")
-        json.number(window.requestedSeconds, digits: 3)
-        json.key("interval_s")
-        json.number(window.intervalSeconds, digits: 3)
-        json.key("samples")
-        json.integer(window.samples)
-        json.key("ended")
-        json.string(window.ending.rawValue)
+        json.field("duration_s", window.seconds, digits: 3)
+        json.field("requested_duration_s", window.requestedSeconds, digits: 3)
+        json.field("interval_s", window.intervalSeconds, digits: 3)
+        json.field("samples", window.samples)
+        json.field("ended", window.ending.rawValue)
         json.endObject()
     }
 
@@ -130,30 +113,18 @@ enum ResourceJSON {
         let stat = process.stat
         json.key("process")
         json.beginObject()
-        json.key("pid")
-        json.integer(stat.pid)
-        json.key("requested_pid")
-        json.integer(process.requestedPID)
-        json.key("comm")
-        json.string(stat.comm)
-        json.key("argv")
-        json.beginArray()
-        for argument in process.argv { json.string(argument) }
-        json.endArray()
-        json.key("argv_truncated")
-        json.bool(process.argvTruncated)
-        json.key("executable")
-        json.optional(process.executable.value) { $0.string(UntrustedText($1)) }
-        json.key("state")
-        json.string(String(decoding: [stat.state], as: UTF8.self))
-        json.key("ppid")
-        json.integer(stat.ppid)
-        json.key("uid")
-        optionalInteger(process.uid, &json)
+        json.field("pid", stat.pid)
+        json.field("requested_pid", process.requestedPID)
+        json.field("comm", stat.comm)
+        json.field("argv", strings: process.argv)
+        json.field("argv_truncated", process.argvTruncated)
+        json.field("executable", process.executable.value.map { UntrustedText($0) })
+        json.field("state", String(decoding: [stat.state], as: UTF8.self))
+        json.field("ppid", stat.ppid)
+        json.field("uid", process.uid)
         json.key("start_time")
         json.preformattedString { time.appendRFC3339(stat.start, to: &$0) }
-        json.key("age_s")
-        json.number(process.ageSeconds, digits: 3)
+        json.field("age_s", process.ageSeconds, digits: 3)
         json.endObject()
     }
 
@@ -161,20 +132,13 @@ enum ResourceJSON {
         let cpu = report.cpu
         json.key("cpu")
         json.beginObject()
-        json.key("percent")
-        optionalPercent(cpu.windowShare, &json)
-        json.key("user_percent")
-        optionalPercent(cpu.windowUserShare, &json)
-        json.key("system_percent")
-        optionalPercent(cpu.windowSystemShare, &json)
-        json.key("lifetime_percent")
-        optionalPercent(cpu.lifetimeShare, &json)
-        json.key("user_s")
-        json.number(cpu.userSeconds, digits: 2)
-        json.key("system_s")
-        json.number(cpu.systemSeconds, digits: 2)
-        json.key("online_cpus")
-        json.integer(cpu.onlineCPUs)
+        json.field("percent", percent(cpu.windowShare), digits: 2)
+        json.field("user_percent", percent(cpu.windowUserShare), digits: 2)
+        json.field("system_percent", percent(cpu.windowSystemShare), digits: 2)
+        json.field("lifetime_percent", percent(cpu.lifetimeShare), digits: 2)
+        json.field("user_s", cpu.userSeconds, digits: 2)
+        json.field("system_s", cpu.systemSeconds, digits: 2)
+        json.field("online_cpus", cpu.onlineCPUs)
         json.endObject()
     }
 
@@ -196,15 +160,11 @@ enum ResourceJSON {
             ("virtual_bytes", status?.virtualBytes ?? report.process.stat.virtualBytes),
             ("ram_bytes", memory.ramBytes),
         ]
-        for (key, value) in fields {
-            json.key(key)
-            optionalInteger(value, &json)
+        for (key, value) in fields { json.field(key, value) }
+        let ofRAM = memory.residentBytes.flatMap { resident in
+            memory.ramBytes.flatMap { $0 > 0 ? Double(resident) / Double($0) : nil }
         }
-        json.key("rss_percent_of_ram")
-        optionalPercent(
-            memory.residentBytes.flatMap { resident in
-                memory.ramBytes.flatMap { $0 > 0 ? Double(resident) / Double($0) : nil }
-            }, &json)
+        json.field("rss_percent_of_ram", percent(ofRAM), digits: 2)
         json.endObject()
     }
 
@@ -218,20 +178,14 @@ enum ResourceJSON {
             ("wchar", counters.writtenCharacters), ("syscr", counters.readSyscalls),
             ("syscw", counters.writeSyscalls),
         ]
-        for (key, value) in totals {
-            json.key(key)
-            json.integer(value)
-        }
+        for (key, value) in totals { json.field(key, value) }
         let rates = io.rates
         let perSecond: [(StaticString, Double?)] = [
             ("read_bytes_per_s", rates?.storageRead), ("write_bytes_per_s", rates?.storageWrite),
             ("rchar_per_s", rates?.readCharacters), ("wchar_per_s", rates?.writtenCharacters),
             ("syscr_per_s", rates?.readSyscalls), ("syscw_per_s", rates?.writeSyscalls),
         ]
-        for (key, value) in perSecond {
-            json.key(key)
-            optionalNumber(value, &json, digits: 1)
-        }
+        for (key, value) in perSecond { json.field(key, value, digits: 1) }
         json.endObject()
     }
 
@@ -239,26 +193,19 @@ enum ResourceJSON {
         json.key("network")
         guard let sockets = network.value else { return json.null() }
         json.beginObject()
-        json.key("sockets")
-        json.integer(sockets.internet.count + sockets.unix.count + sockets.otherSockets)
+        json.field("sockets", sockets.internet.count + sockets.unix.count + sockets.otherSockets)
         json.key("tcp_states")
         json.beginObject()
         let states = sockets.tcpStates
-        for (key, name) in tcpStateKeys {
-            json.key(key)
-            json.integer(states[name] ?? 0)
-        }
+        for (key, name) in tcpStateKeys { json.field(key, states[name] ?? 0) }
         json.endObject()
         json.key("listening")
         json.beginArray()
         for socket in sockets.listening {
             json.beginObject()
-            json.key("protocol")
-            json.string(socket.protocolName)
-            json.key("address")
-            json.string(socket.localAddress.description)
-            json.key("port")
-            json.integer(socket.localPort)
+            json.field("protocol", socket.protocolName)
+            json.field("address", socket.localAddress.description)
+            json.field("port", socket.localPort)
             json.endObject()
         }
         json.endArray()
@@ -266,38 +213,24 @@ enum ResourceJSON {
         json.beginArray()
         for socket in sockets.connections {
             json.beginObject()
-            json.key("protocol")
-            json.string(socket.protocolName)
-            json.key("local_address")
-            json.string(socket.localAddress.description)
-            json.key("local_port")
-            json.integer(socket.localPort)
-            json.key("remote_address")
-            json.string(socket.remoteAddress.description)
-            json.key("remote_port")
-            json.integer(socket.remotePort)
-            json.key("state")
-            json.string(socket.stateName)
+            json.field("protocol", socket.protocolName)
+            json.field("local_address", socket.localAddress.description)
+            json.field("local_port", socket.localPort)
+            json.field("remote_address", socket.remoteAddress.description)
+            json.field("remote_port", socket.remotePort)
+            json.field("state", socket.stateName)
             json.endObject()
         }
         json.endArray()
-        json.key("udp")
-        json.integer(sockets.internet.filter { $0.transport == .udp }.count)
+        json.field("udp", sockets.internet.filter { $0.transport == .udp }.count)
         json.key("unix")
         json.beginObject()
-        json.key("count")
-        json.integer(sockets.unix.count)
-        json.key("listening")
-        json.integer(sockets.unix.filter(\.isListening).count)
-        json.key("connected")
-        json.integer(sockets.unix.filter(\.isConnected).count)
-        json.key("paths")
-        json.beginArray()
-        for path in sockets.unix.compactMap(\.path) { json.string(path) }
-        json.endArray()
+        json.field("count", sockets.unix.count)
+        json.field("listening", sockets.unix.filter(\.isListening).count)
+        json.field("connected", sockets.unix.filter(\.isConnected).count)
+        json.field("paths", strings: sockets.unix.compactMap(\.path))
         json.endObject()
-        json.key("other_sockets")
-        json.integer(sockets.otherSockets)
+        json.field("other_sockets", sockets.otherSockets)
         json.endObject()
     }
 
@@ -319,38 +252,30 @@ enum ResourceJSON {
             ("sockets", files.sockets), ("pipes", files.pipes), ("anon_inodes", files.anonymousInodes),
             ("devices", files.devices), ("other", files.other), ("unreadable", files.unreadable),
         ]
-        for (key, value) in counts {
-            json.key(key)
-            json.integer(value)
-        }
-        json.key("kinds_truncated")
-        json.bool(files.kindsTruncated)
+        for (key, value) in counts { json.field(key, value) }
+        json.field("kinds_truncated", files.kindsTruncated)
         json.endObject()
     }
 
     private static func threads(_ threads: ResourceReport.Threads, into json: inout JSONWriter) {
         json.key("threads")
         json.beginObject()
-        json.key("count")
-        json.integer(threads.count)
+        json.field("count", threads.count)
         let switches = threads.switches.value
-        json.key("voluntary_ctxt_switches")
-        optionalInteger(switches?.voluntary, &json)
-        json.key("nonvoluntary_ctxt_switches")
-        optionalInteger(switches?.involuntary, &json)
-        json.key("voluntary_per_s")
-        optionalNumber(threads.voluntaryPerSecond, &json, digits: 1)
-        json.key("nonvoluntary_per_s")
-        optionalNumber(threads.involuntaryPerSecond, &json, digits: 1)
-        json.key("switches_partial")
-        json.optional(switches) { $0.bool($1.partial) }
+        json.field("voluntary_ctxt_switches", switches?.voluntary)
+        json.field("nonvoluntary_ctxt_switches", switches?.involuntary)
+        json.field("voluntary_per_s", threads.voluntaryPerSecond, digits: 1)
+        json.field("nonvoluntary_per_s", threads.involuntaryPerSecond, digits: 1)
+        json.field("switches_partial", switches?.partial)
         json.endObject()
     }
 
-    private static func limitValue(_ value: ResourceLimit.Value, _ json: inout JSONWriter) {
+    /// A limit: a number, or "unlimited".
+    private static func limit(_ key: StaticString, _ value: ResourceLimit.Value, into json: inout JSONWriter)
+    {
         switch value {
-        case .unlimited: json.string("unlimited")
-        case .limited(let number): json.integer(number)
+        case .unlimited: json.field(key, "unlimited")
+        case .limited(let number): json.field(key, number)
         }
     }
 
@@ -360,20 +285,13 @@ enum ResourceJSON {
         json.beginArray()
         for row in rows {
             json.beginObject()
-            json.key("resource")
-            json.optional(row.limit.kind) { $0.string($1.rawValue) }
-            json.key("name")
-            json.string(row.limit.name)
-            json.key("soft")
-            limitValue(row.limit.soft, &json)
-            json.key("hard")
-            limitValue(row.limit.hard, &json)
-            json.key("unit")
-            json.optional(row.limit.unit) { $0.string($1) }
-            json.key("usage")
-            optionalInteger(row.usage, &json)
-            json.key("percent_of_soft")
-            optionalPercent(row.shareOfSoft, &json)
+            json.field("resource", row.limit.kind?.rawValue)
+            json.field("name", row.limit.name)
+            limit("soft", row.limit.soft, into: &json)
+            limit("hard", row.limit.hard, into: &json)
+            json.field("unit", row.limit.unit)
+            json.field("usage", row.usage)
+            json.field("percent_of_soft", percent(row.shareOfSoft), digits: 2)
             json.endObject()
         }
         json.endArray()
@@ -386,24 +304,18 @@ enum ResourceJSON {
         json.key("memory")
         if let memory = cgroup.memory {
             json.beginObject()
-            json.key("version")
-            json.integer(memory.version)
-            json.key("cgroup")
-            json.string(memory.cgroup)
-            json.key("limit_bytes")
-            json.optional(memory.limitBytes) { $0.integer($1) }
-            json.key("limit_cgroup")
-            json.optional(memory.limitCgroup) { $0.string($1) }
-            json.key("usage_bytes")
-            optionalInteger(memory.usageBytes, &json)
-            json.key("peak_bytes")
-            optionalInteger(memory.peakBytes, &json)
+            json.field("version", memory.version)
+            json.field("cgroup", memory.cgroup)
+            json.field("limit_bytes", memory.limitBytes)
+            json.field("limit_cgroup", memory.limitCgroup)
+            json.field("usage_bytes", memory.usageBytes)
+            json.field("peak_bytes", memory.peakBytes)
             let limit = memory.limitBytes.flatMap { $0 > 0 ? Double($0) : nil }
-            json.key("rss_percent_of_limit")
-            optionalPercent(
-                limit.flatMap { limit in report.memory.residentBytes.map { Double($0) / limit } }, &json)
-            json.key("usage_percent_of_limit")
-            optionalPercent(limit.flatMap { limit in memory.usageBytes.map { Double($0) / limit } }, &json)
+            let rss = limit.flatMap { limit in report.memory.residentBytes.map { Double($0) / limit } }
+            json.field("rss_percent_of_limit", percent(rss), digits: 2)
+            let usage = limit.flatMap { limit in memory.usageBytes.map { Double($0) / limit } }
+            json.field("usage_percent_of_limit", percent(usage), digits: 2)
+
             json.endObject()
         } else {
             json.null()
@@ -411,16 +323,11 @@ enum ResourceJSON {
         json.key("pids")
         if let tasks = cgroup.tasks {
             json.beginObject()
-            json.key("version")
-            json.integer(tasks.version)
-            json.key("cgroup")
-            json.string(tasks.cgroup)
-            json.key("limit")
-            optionalInteger(tasks.limit, &json)
-            json.key("limit_cgroup")
-            json.optional(tasks.limitCgroup) { $0.string($1) }
-            json.key("current")
-            optionalInteger(tasks.current, &json)
+            json.field("version", tasks.version)
+            json.field("cgroup", tasks.cgroup)
+            json.field("limit", tasks.limit)
+            json.field("limit_cgroup", tasks.limitCgroup)
+            json.field("current", tasks.current)
             json.endObject()
         } else {
             json.null()
@@ -428,18 +335,12 @@ enum ResourceJSON {
         json.key("cpu")
         if let cpu = cgroup.cpu {
             json.beginObject()
-            json.key("version")
-            json.integer(cpu.version)
-            json.key("cgroup")
-            json.string(cpu.cgroup)
-            json.key("quota_us")
-            optionalInteger(cpu.quotaMicroseconds, &json)
-            json.key("period_us")
-            optionalInteger(cpu.periodMicroseconds, &json)
-            json.key("cpus")
-            optionalNumber(cpu.cpus, &json)
-            json.key("limit_cgroup")
-            json.optional(cpu.limitCgroup) { $0.string($1) }
+            json.field("version", cpu.version)
+            json.field("cgroup", cpu.cgroup)
+            json.field("quota_us", cpu.quotaMicroseconds)
+            json.field("period_us", cpu.periodMicroseconds)
+            json.field("cpus", cpu.cpus, digits: 3)
+            json.field("limit_cgroup", cpu.limitCgroup)
             json.endObject()
         } else {
             json.null()
@@ -451,32 +352,21 @@ enum ResourceJSON {
         json.key("same_executable")
         guard let peers = peers.value else { return json.null() }
         json.beginObject()
-        json.key("executable")
-        json.string(UntrustedText(peers.executable))
-        json.key("count")
-        json.integer(peers.count)
-        json.key("unreadable")
-        json.integer(peers.unreadable)
-        json.key("rss_median_bytes")
-        optionalNumber(peers.medianResidentBytes, &json, digits: 0)
-        json.key("cpu_median_percent")
-        optionalPercent(peers.medianCPUShare, &json)
+        json.field("executable", UntrustedText(peers.executable))
+        json.field("count", peers.count)
+        json.field("unreadable", peers.unreadable)
+        json.field("rss_median_bytes", peers.medianResidentBytes, digits: 0)
+        json.field("cpu_median_percent", percent(peers.medianCPUShare), digits: 2)
         json.key("processes")
         json.beginArray()
         for peer in peers.shown {
             json.beginObject()
-            json.key("pid")
-            json.integer(peer.pid)
-            json.key("comm")
-            json.string(peer.comm)
-            json.key("rss_bytes")
-            optionalInteger(peer.residentBytes, &json)
-            json.key("cpu_percent")
-            optionalPercent(peer.cpuShare, &json)
-            json.key("threads")
-            json.integer(peer.threads)
-            json.key("open_files")
-            optionalInteger(peer.openFiles, &json)
+            json.field("pid", peer.pid)
+            json.field("comm", peer.comm)
+            json.field("rss_bytes", peer.residentBytes)
+            json.field("cpu_percent", percent(peer.cpuShare), digits: 2)
+            json.field("threads", peer.threads)
+            json.field("open_files", peer.openFiles)
             json.endObject()
         }
         json.endArray()
@@ -494,26 +384,16 @@ enum ResourceJSON {
             }
             let analysis = trend.analysis
             json.beginObject()
-            json.key("verdict")
-            json.string(analysis.verdict.rawValue)
-            json.key("slope_per_min")
-            optionalNumber(analysis.slopePerMinute, &json)
-            json.key("slope_margin_per_min")
-            optionalNumber(analysis.slopeMarginPerMinute, &json)
-            json.key("r_squared")
-            optionalNumber(analysis.rSquared, &json, digits: 4)
-            json.key("growth")
-            optionalNumber(analysis.fittedGrowth, &json)
-            json.key("first")
-            optionalNumber(analysis.first, &json)
-            json.key("last")
-            optionalNumber(analysis.last, &json)
-            json.key("window_s")
-            json.number(analysis.windowSeconds, digits: 3)
-            json.key("samples")
-            json.integer(analysis.samples)
-            json.key("summary")
-            json.string(analysis.summary(unit: trend.unit))
+            json.field("verdict", analysis.verdict.rawValue)
+            json.field("slope_per_min", analysis.slopePerMinute, digits: 3)
+            json.field("slope_margin_per_min", analysis.slopeMarginPerMinute, digits: 3)
+            json.field("r_squared", analysis.rSquared, digits: 4)
+            json.field("growth", analysis.fittedGrowth, digits: 3)
+            json.field("first", analysis.first, digits: 3)
+            json.field("last", analysis.last, digits: 3)
+            json.field("window_s", analysis.windowSeconds, digits: 3)
+            json.field("samples", analysis.samples)
+            json.field("summary", analysis.summary(unit: trend.unit))
             json.endObject()
         }
         json.endObject()
@@ -528,14 +408,10 @@ enum ResourceJSON {
             json.beginObject()
             json.key("time")
             json.preformattedString { time.appendRFC3339(sample.time, to: &$0) }
-            json.key("rss_bytes")
-            optionalInteger(sample.residentBytes, &json)
-            json.key("open_files")
-            optionalInteger(sample.openFiles.value, &json)
-            json.key("threads")
-            json.integer(sample.threads)
-            json.key("cpu_s")
-            json.number(Double(sample.cpuNanoseconds) / 1e9, digits: 2)
+            json.field("rss_bytes", sample.residentBytes)
+            json.field("open_files", sample.openFiles.value)
+            json.field("threads", sample.threads)
+            json.field("cpu_s", Double(sample.cpuNanoseconds) / 1e9, digits: 2)
             json.endObject()
         }
         json.endArray()

@@ -14,10 +14,8 @@ enum RestartPatternJSON {
         json.beginArray()
         for pattern in patterns {
             json.beginObject()
-            json.key("kind")
-            json.string(kind(pattern))
-            json.key("text")
-            json.string(RestartPatternText.sentence(pattern))
+            json.field("kind", kind(pattern))
+            json.field("text", RestartPatternText.sentence(pattern))
             fields(pattern, into: &json)
             json.endObject()
         }
@@ -36,35 +34,22 @@ enum RestartPatternJSON {
     private static func fields(_ pattern: RestartPattern, into json: inout JSONWriter) {
         switch pattern {
         case .burst(let count, let start, let span):
-            json.key("count")
-            json.integer(count)
-            json.key("start")
-            json.string(UnixTimeText.rfc3339(start))
-            json.key("span_s")
-            json.number(span, digits: 3)
+            json.field("count", count)
+            json.field("start", UnixTimeText.rfc3339(start))
+            json.field("span_s", span, digits: 3)
         case .timeOfDay(let from, let to, let count, let of, let bursts):
-            json.key("from_hour")
-            json.integer(from)
-            json.key("to_hour")
-            json.integer(to)
-            json.key("count")
-            json.integer(count)
-            json.key("of")
-            json.integer(of)
-            json.key("bursts_collapsed")
-            json.bool(bursts)
+            json.field("from_hour", from)
+            json.field("to_hour", to)
+            json.field("count", count)
+            json.field("of", of)
+            json.field("bursts_collapsed", bursts)
         case .regularIntervals(let median, let deviation, let intervals, let scheduled):
-            json.key("interval_s")
-            json.number(median, digits: 3)
-            json.key("deviation_s")
-            json.number(deviation, digits: 3)
-            json.key("intervals")
-            json.integer(intervals)
-            json.key("scheduled")
-            json.bool(scheduled)
+            json.field("interval_s", median, digits: 3)
+            json.field("deviation_s", deviation, digits: 3)
+            json.field("intervals", intervals)
+            json.field("scheduled", scheduled)
         case .noPattern(let restarts):
-            json.key("restarts")
-            json.integer(restarts)
+            json.field("restarts", restarts)
         }
     }
 }

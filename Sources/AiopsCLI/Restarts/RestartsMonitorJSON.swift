@@ -11,56 +11,35 @@ enum RestartsMonitorJSON {
     static func history(_ history: RestartsReport.MonitorHistory, into json: inout JSONWriter) {
         json.key("monitor_history")
         json.beginObject()
-        json.key("path")
-        json.string(history.path)
-        json.key("available")
-        json.bool(history.unavailable == nil)
-        json.key("reason")
-        json.optional(history.unavailable) { $0.string($1) }
-        json.key("deaths_recorded")
-        json.integer(history.recorded)
-        json.key("matched")
-        json.integer(history.deaths.count)
+        json.field("path", history.path)
+        json.field("available", history.unavailable == nil)
+        json.field("reason", history.unavailable)
+        json.field("deaths_recorded", history.recorded)
+        json.field("matched", history.deaths.count)
         json.endObject()
     }
 
     static func death(_ record: ExitRecord, into json: inout JSONWriter) {
         json.beginObject()
-        json.key("time")
-        json.string(UnixTimeText.rfc3339(record.unixNanoseconds / 1_000))
-        json.key("pid")
-        json.integer(record.pid)
-        json.key("comm")
-        json.string(record.comm)
-        json.key("argv")
-        json.beginArray()
-        for argument in record.argv { json.string(argument) }
-        json.endArray()
-        json.key("killer_pid")
-        json.optional(record.killerPID) { $0.integer($1) }
-        json.key("killer_comm")
-        json.optional(record.killerComm) { $0.string($1) }
-        json.key("source")
-        json.string(record.source.rawValue)
-        json.key("peak_rss_bytes")
-        json.optional(record.peakResidentBytes) { $0.integer($1) }
+        json.field("time", UnixTimeText.rfc3339(record.unixNanoseconds / 1_000))
+        json.field("pid", record.pid)
+        json.field("comm", record.comm)
+        json.field("argv", strings: record.argv)
+        json.field("killer_pid", record.killerPID)
+        json.field("killer_comm", record.killerComm)
+        json.field("source", record.source.rawValue)
+        json.field("peak_rss_bytes", record.peakResidentBytes)
         json.key("at_death")
         json.optional(record.snapshot) { json, snapshot in
             json.beginObject()
-            json.key("cpu_s")
-            json.optional(snapshot.cpuNanoseconds) { $0.number(Double($1) / 1e9, digits: 6) }
-            json.key("rss_bytes")
-            json.optional(snapshot.residentBytes) { $0.integer($1) }
-            json.key("vsz_bytes")
-            json.optional(snapshot.virtualBytes) { $0.integer($1) }
-            json.key("read_bytes")
-            json.optional(snapshot.readBytes) { $0.integer($1) }
-            json.key("write_bytes")
-            json.optional(snapshot.writeBytes) { $0.integer($1) }
-            json.key("threads")
-            json.optional(snapshot.threads) { $0.integer($1) }
-            json.key("open_files")
-            json.optional(snapshot.openFiles) { $0.integer($1) }
+            json.field("cpu_s", snapshot.cpuNanoseconds.map { Double($0) / 1e9 }, digits: 6)
+
+            json.field("rss_bytes", snapshot.residentBytes)
+            json.field("vsz_bytes", snapshot.virtualBytes)
+            json.field("read_bytes", snapshot.readBytes)
+            json.field("write_bytes", snapshot.writeBytes)
+            json.field("threads", snapshot.threads)
+            json.field("open_files", snapshot.openFiles)
             json.endObject()
         }
         json.endObject()

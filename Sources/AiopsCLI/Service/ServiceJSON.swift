@@ -28,37 +28,23 @@ enum ServiceJSON {
     static func encode(_ report: ServiceReport) -> [UInt8] {
         var json = JSONWriter(reservingCapacity: 8192)
         json.beginObject()
-        json.key("schema")
-        json.string(schema)
-        json.key("time")
-        json.string(UnixTimeText.rfc3339(report.now))
-        json.key("unit")
-        json.string(report.unit)
-        json.key("description")
-        json.optional(report.description) { $0.string($1) }
-        json.key("load_state")
-        json.string(report.state.load)
-        json.key("active_state")
-        json.string(report.state.active)
-        json.key("sub_state")
-        json.string(report.state.sub)
-        json.key("result")
-        json.optional(report.state.result) { $0.string($1) }
-        json.key("unit_file_state")
-        json.optional(report.state.unitFileState) { $0.string($1) }
-        json.key("invocation_id")
-        json.optional(report.invocationID) { $0.string($1) }
-        json.key("active_since")
-        ServiceJSONFields.time(report.activeSince, into: &json)
-        json.key("state_changed_at")
-        ServiceJSONFields.time(report.stateChangedAt, into: &json)
-        json.key("uptime_s")
-        json.optional(report.uptimeSeconds) { $0.number($1, digits: 3) }
+        json.field("schema", schema)
+        json.field("time", UnixTimeText.rfc3339(report.now))
+        json.field("unit", report.unit)
+        json.field("description", report.description)
+        json.field("load_state", report.state.load)
+        json.field("active_state", report.state.active)
+        json.field("sub_state", report.state.sub)
+        json.field("result", report.state.result)
+        json.field("unit_file_state", report.state.unitFileState)
+        json.field("invocation_id", report.invocationID)
+        json.field("active_since", report.activeSince.map(UnixTimeText.rfc3339))
+        json.field("state_changed_at", report.stateChangedAt.map(UnixTimeText.rfc3339))
+        json.field("uptime_s", report.uptimeSeconds, digits: 3)
         mainProcess(report, into: &json)
         json.key("last_exit")
         json.optional(report.lastExit) { ServiceJSONFields.exit($1.exit, time: $1.time, into: &$0) }
-        json.key("control_group")
-        json.optional(report.controlGroup) { $0.string($1) }
+        json.field("control_group", report.controlGroup)
         json.key("processes")
         if let processes = report.processes {
             json.beginArray()
@@ -69,29 +55,20 @@ enum ServiceJSON {
         }
         limits(report.limits, into: &json)
         policy(report.policy, into: &json)
-        json.key("unit_file")
-        json.optional(report.unitFile) { $0.string($1) }
-        json.key("drop_ins")
-        json.optional(report.dropIns) { $0.string($1) }
-        json.key("exec_start")
-        json.optional(report.execStart) { $0.string($1) }
+        json.field("unit_file", report.unitFile)
+        json.field("drop_ins", report.dropIns)
+        json.field("exec_start", report.execStart)
         json.key("exec_start_commands")
         json.beginArray()
         for command in report.execCommands {
             json.beginObject()
-            json.key("path")
-            json.string(command.path)
-            json.key("argv")
-            json.beginArray()
-            for word in command.words { json.string(word) }
-            json.endArray()
-            json.key("ignores_errors")
-            json.bool(command.ignoresErrors)
+            json.field("path", command.path)
+            json.field("argv", strings: command.words)
+            json.field("ignores_errors", command.ignoresErrors)
             json.endObject()
         }
         json.endArray()
-        json.key("user")
-        json.optional(report.user) { $0.string($1) }
+        json.field("user", report.user)
         json.key("events")
         json.beginArray()
         for event in report.journal.events { ServiceJSONFields.event(event, into: &json) }
@@ -108,89 +85,59 @@ enum ServiceJSON {
         json.key("main_process")
         guard let main = report.main else { return json.null() }
         json.beginObject()
-        json.key("pid")
-        json.integer(main.pid)
-        json.key("comm")
-        json.optional(main.process?.snapshot.stat.comm) { $0.string($1) }
-        json.key("argv")
-        json.optional(main.process?.snapshot.argv) { json, argv in
-            json.beginArray()
-            for argument in argv { json.string(argument) }
-            json.endArray()
-        }
-        json.key("started_at")
-        ServiceJSONFields.time(main.startedAt, into: &json)
-        json.key("rss_bytes")
-        json.optional(main.process?.residentBytes) { $0.integer($1) }
-        json.key("cpu_s")
-        json.optional(main.process?.cpuSeconds) { $0.number($1, digits: 2) }
-        json.key("threads")
-        json.optional(main.process?.threads) { $0.integer($1) }
+        json.field("pid", main.pid)
+        json.field("comm", main.process?.snapshot.stat.comm)
+        json.field("argv", strings: main.process?.snapshot.argv)
+        json.field("started_at", main.startedAt.map(UnixTimeText.rfc3339))
+        json.field("rss_bytes", main.process?.residentBytes)
+        json.field("cpu_s", main.process?.cpuSeconds, digits: 2)
+        json.field("threads", main.process?.threads)
         json.endObject()
     }
 
     private static func process(_ process: ServiceProcess, into json: inout JSONWriter) {
         let stat = process.snapshot.stat
         json.beginObject()
-        json.key("pid")
-        json.integer(stat.pid)
-        json.key("ppid")
-        json.integer(stat.ppid)
-        json.key("comm")
-        json.string(stat.comm)
-        json.key("argv")
-        json.beginArray()
-        for argument in process.snapshot.argv { json.string(argument) }
-        json.endArray()
-        json.key("state")
-        json.string(String(decoding: [stat.state], as: UTF8.self))
-        json.key("rss_bytes")
-        json.optional(process.residentBytes) { $0.integer($1) }
-        json.key("cpu_s")
-        json.number(process.cpuSeconds, digits: 2)
-        json.key("threads")
-        json.integer(process.threads)
+        json.field("pid", stat.pid)
+        json.field("ppid", stat.ppid)
+        json.field("comm", stat.comm)
+        json.field("argv", strings: process.snapshot.argv)
+        json.field("state", String(decoding: [stat.state], as: UTF8.self))
+        json.field("rss_bytes", process.residentBytes)
+        json.field("cpu_s", process.cpuSeconds, digits: 2)
+        json.field("threads", process.threads)
         json.endObject()
     }
 
+    /// A limit or a reading is a number, or null: "unlimited" is told apart by max_unlimited.
     private static func limits(_ limits: ServiceReport.Limits, into json: inout JSONWriter) {
         json.key("memory")
         json.beginObject()
-        json.key("current_bytes")
-        ServiceJSONFields.quantity(limits.memoryCurrent, into: &json)
-        json.key("max_bytes")
-        ServiceJSONFields.quantity(limits.memoryMax, into: &json)
-        json.key("max_unlimited")
-        json.bool(limits.memoryMax == .infinity)
-        json.key("high_bytes")
-        ServiceJSONFields.quantity(limits.memoryHigh, into: &json)
-        json.key("rss_sum_bytes")
-        json.optional(limits.residentBytes) { $0.integer($1) }
+        json.field("current_bytes", limits.memoryCurrent.number)
+        json.field("max_bytes", limits.memoryMax.number)
+        json.field("max_unlimited", limits.memoryMax == .infinity)
+        json.field("high_bytes", limits.memoryHigh.number)
+        json.field("rss_sum_bytes", limits.residentBytes)
         json.endObject()
         json.key("tasks")
         json.beginObject()
-        json.key("current")
-        ServiceJSONFields.quantity(limits.tasksCurrent, into: &json)
-        json.key("max")
-        ServiceJSONFields.quantity(limits.tasksMax, into: &json)
-        json.key("max_unlimited")
-        json.bool(limits.tasksMax == .infinity)
+        json.field("current", limits.tasksCurrent.number)
+        json.field("max", limits.tasksMax.number)
+        json.field("max_unlimited", limits.tasksMax == .infinity)
         json.endObject()
     }
 
     private static func policy(_ policy: ServiceReport.RestartPolicy, into json: inout JSONWriter) {
         json.key("restart_policy")
         json.beginObject()
-        json.key("restart")
-        json.string(policy.restart)
-        json.key("restart_delay_s")
-        json.optional(policy.restartDelayMicroseconds) { $0.number(Double($1) / 1e6, digits: 3) }
-        json.key("start_limit_burst")
-        json.optional(policy.startLimitBurst) { $0.integer($1) }
-        json.key("start_limit_interval_s")
-        json.optional(policy.startLimitIntervalMicroseconds) { $0.number(Double($1) / 1e6, digits: 3) }
-        json.key("n_restarts")
-        json.optional(policy.automaticRestarts) { $0.integer($1) }
+        json.field("restart", policy.restart)
+        json.field("restart_delay_s", policy.restartDelayMicroseconds.map { Double($0) / 1e6 }, digits: 3)
+        json.field("start_limit_burst", policy.startLimitBurst)
+        json.field(
+            "start_limit_interval_s", policy.startLimitIntervalMicroseconds.map { Double($0) / 1e6 },
+            digits: 3)
+
+        json.field("n_restarts", policy.automaticRestarts)
         json.endObject()
     }
 }
