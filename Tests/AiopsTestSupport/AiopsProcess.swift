@@ -9,6 +9,8 @@ public final class RunningCommand: @unchecked Sendable {
     private let lock = NSLock()
     private var outputData = Data()
     private var errorData = Data()
+    private var readers: [Thread] = []
+    private var finishedReaders = 0
 
     public init(_ path: String, _ arguments: [String], environment: [String: String]? = nil) throws {
         process.executableURL = URL(fileURLWithPath: path)
@@ -17,17 +19,22 @@ public final class RunningCommand: @unchecked Sendable {
         process.standardOutput = output
         process.standardError = error
         process.standardInput = FileHandle.nullDevice
-        output.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            let data = handle.availableData
-            guard let self, !data.isEmpty else { return }
-            lock.withLock { outputData.append(data) }
-        }
-        error.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            let data = handle.availableData
-            guard let self, !data.isEmpty else { return }
-            lock.withLock { errorData.append(data) }
-        }
         try process.run()
+        // Blocking reads on threads of their own, not readabilityHandler: tearing down its
+        // dispatch read source races the descriptor's close and crashes libdispatch's manager
+        // thread on Linux (swift-corelibs-libdispatch#949); it took a whole test run down here.
+        readers = [(output, \RunningCommand.outputData), (error, \RunningCommand.errorData)].map {
+            pipe, buffer in
+            let thread = Thread { [self] in
+                let handle = pipe.fileHandleForReading
+                while case let data = handle.availableData, !data.isEmpty {
+                    lock.withLock { self[keyPath: buffer].append(data) }
+                }
+                lock.withLock { finishedReaders += 1 }
+            }
+            thread.start()
+            return thread
+        }
     }
 
     public var pid: pid_t { process.processIdentifier }
@@ -83,14 +90,10 @@ public final class RunningCommand: @unchecked Sendable {
         while process.isRunning && Date() < deadline { usleep(10_000) }
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
-        // Let the readability handlers deliver the last bytes.
-        usleep(50_000)
-        output.fileHandleForReading.readabilityHandler = nil
-        error.fileHandleForReading.readabilityHandler = nil
-        if let rest = try? output.fileHandleForReading.readToEnd() {
-            lock.withLock { outputData.append(rest) }
-        }
-        if let rest = try? error.fileHandleForReading.readToEnd() { lock.withLock { errorData.append(rest) } }
+        // The readers end at end of file. A child of the command that inherited the pipes keeps
+        // them open: then what arrived within 2 s is the output.
+        let readersDeadline = Date().addingTimeInterval(2)
+        while lock.withLock({ finishedReaders }) < readers.count && Date() < readersDeadline { usleep(5_000) }
         return process.terminationReason == .uncaughtSignal
             ? 128 + process.terminationStatus : process.terminationStatus
     }
