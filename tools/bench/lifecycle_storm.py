@@ -106,15 +106,20 @@ class StormResult:
         return self.spawned / self.elapsed_s if self.elapsed_s > 0 else 0.0
 
 
-def compile_storm(workdir: Path) -> StormBinaries:
-    """Builds the generator and the exec helper; the helper static if libc.a is there (cheaper exec)."""
-    storm = workdir / "storm"
-    helper = workdir / HELPER_NAME
-    subprocess.run(["cc", "-O2", "-Wall", "-o", str(storm), str(STORM_SOURCE)], check=True)
-    helper_command = ["cc", "-O2", "-DSTORM_HELPER", "-o", str(helper), str(STORM_SOURCE)]
+def compile_generator(source: Path, binary: Path, helper: Path, helper_define: str) -> bool:
+    """Builds a load generator and its exec helper (the same C file, built with `helper_define`);
+    the helper static if libc.a is there (a cheaper exec). Returns whether it is static."""
+    subprocess.run(["cc", "-O2", "-Wall", "-o", str(binary), str(source)], check=True)
+    helper_command = ["cc", "-O2", f"-D{helper_define}", "-o", str(helper), str(source)]
     static = subprocess.run(helper_command[:2] + ["-static"] + helper_command[2:], capture_output=True).returncode == 0
     if not static:
         subprocess.run(helper_command, check=True)
+    return static
+
+
+def compile_storm(workdir: Path) -> StormBinaries:
+    storm, helper = workdir / "storm", workdir / HELPER_NAME
+    static = compile_generator(STORM_SOURCE, storm, helper, "STORM_HELPER")
     return StormBinaries(storm=storm, helper=helper, helper_static=static)
 
 

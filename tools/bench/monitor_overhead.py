@@ -45,8 +45,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 # The lifecycle storm benchmark next to this file already reads /proc the way we need to.
-from lifecycle_storm import (check_prerequisites, has_bpf_attachments, read_cpu_seconds, read_machine_cpu_seconds,
-                             wait_with_timeout)
+from lifecycle_storm import (check_prerequisites, compile_generator, has_bpf_attachments, read_cpu_seconds,
+                             read_machine_cpu_seconds, wait_with_timeout)
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CHURN_SOURCE = Path(__file__).resolve().parent / "churn.c"
@@ -102,14 +102,8 @@ class ChurnBinaries:
 
 
 def compile_churn(workdir: Path) -> ChurnBinaries:
-    """Builds the generator and the exec helper; the helper static if libc.a is there (cheaper exec)."""
-    churn = workdir / "churn"
-    helper = workdir / HELPER_NAME
-    subprocess.run(["cc", "-O2", "-Wall", "-o", str(churn), str(CHURN_SOURCE)], check=True)
-    helper_command = ["cc", "-O2", "-DCHURN_HELPER", "-o", str(helper), str(CHURN_SOURCE)]
-    static = subprocess.run(helper_command[:2] + ["-static"] + helper_command[2:], capture_output=True).returncode == 0
-    if not static:
-        subprocess.run(helper_command, check=True)
+    churn, helper = workdir / "churn", workdir / HELPER_NAME
+    static = compile_generator(CHURN_SOURCE, churn, helper, "CHURN_HELPER")
     return ChurnBinaries(churn=churn, helper=helper, helper_static=static)
 
 
