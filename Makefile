@@ -20,9 +20,10 @@ BPF_SOURCES := bpf/lifecycle.bpf.c bpf/kernel_types.h Sources/CAiopsBPF/include/
 # systemd-container (systemd-nspawn, and systemd itself) for the systemd lab the service tests boot,
 # python3 (Debian's, in /usr: the lab shares only /usr) for the lab's port-conflict servers,
 # dnsmasq-base (a daemon binary with a real syntax checker and no service of its own to start) for
-# the configuration check against real systemd.
+# the configuration check against real systemd, valgrind and binutils (strip) for the test that runs the
+# /proc scans under valgrind.
 APT_PACKAGES := libbpf-dev libelf-dev zlib1g-dev clang bpftool libbpf-tools util-linux procps \
-	libsqlite3-dev libcurl4-openssl-dev systemd-container python3 dnsmasq-base
+	libsqlite3-dev libcurl4-openssl-dev systemd-container python3 dnsmasq-base valgrind binutils
 
 SWIFT ?= swift
 SWIFT_FORMAT ?= swift-format
@@ -63,7 +64,7 @@ build-debug: bpf
 run: build
 	.build/release/aiops trace $(ARGS)
 
-test: build-debug lint
+test: build build-debug lint
 	$(SWIFT) test --skip-build
 
 fmt:

@@ -49,6 +49,12 @@ public enum BuildProducts {
         return copy
     }()
 
+    /// The release build of aiops (`make build`, which `make test` runs first), beside the debug
+    /// directory: for tools that cannot run the debug build (valgrind).
+    public static var releaseAiops: String {
+        directory.deletingLastPathComponent().appendingPathComponent("release/aiops").path
+    }
+
     /// Tests/TestChild: a process with exactly known behaviour (see its main.c).
     public static var testChild: String { directory.appendingPathComponent("aiops-testchild").path }
 }

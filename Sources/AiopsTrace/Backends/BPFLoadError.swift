@@ -34,7 +34,9 @@ struct BPFLoadError {
         case AIOPS_BPF_ERR_PERMISSION.rawValue:
             return AiopsError(
                 .noPermission, "BPF tracing needs root, or CAP_BPF and CAP_PERFMON: \(libbpfDetail)",
-                hint: "run as root, or use --backend proc (the proc connector works without privileges)")
+                hint:
+                    "run as root, or use --backend auto to fall back (`aiops doctor` says what this user gets: "
+                    + "the proc connector needs CAP_NET_ADMIN on many kernels, /proc polling needs nothing)")
         case AIOPS_BPF_ERR_NO_BTF.rawValue:
             return AiopsError(
                 .unavailable,
