@@ -3,7 +3,7 @@ import AiopsCore
 import Foundation
 import Testing
 
-@testable import AiopsCLI
+@testable import AiopsReports
 
 /// The suggestions of `analyze restarts`, split as the specification's sample: short term (get
 /// the service back, keep the evidence) and long term (find the cause, catch the next death).

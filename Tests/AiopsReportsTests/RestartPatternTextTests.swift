@@ -3,7 +3,7 @@ import AiopsCore
 import Foundation
 import Testing
 
-@testable import AiopsCLI
+@testable import AiopsReports
 
 /// The time patterns of `analyze restarts` as the report states them: sentences in the table's
 /// root-cause section, kinds and figures in `statistics.patterns`.

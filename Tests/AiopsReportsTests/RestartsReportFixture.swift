@@ -4,7 +4,7 @@ import AiopsSystemd
 import Foundation
 
 @testable import AiopsAnalyze
-@testable import AiopsCLI
+@testable import AiopsReports
 
 /// A `RestartsReport` built from episodes, without systemd: for the advice, the patterns and the
 /// rendering, which are pure over the report. Times are Unix µs; hours UTC unless given.

@@ -2,7 +2,7 @@ import AiopsAnalyze
 import AiopsCore
 import Testing
 
-@testable import AiopsCLI
+@testable import AiopsReports
 
 /// The `analyze restarts` table on reports built without systemd.
 @Suite("analyze restarts: the table")

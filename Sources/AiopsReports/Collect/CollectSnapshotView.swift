@@ -3,51 +3,43 @@ import AiopsCore
 import AiopsProc
 import AiopsRender
 
-/// `collect processes` without --duration: one snapshot, as a table, JSON or CSV.
-struct CollectSnapshotReport {
-    struct Snapshot {
-        var facts: SystemFacts
-        var samples: [ProcessSample]
-        var unixSeconds: Int64
-        var time: BootInstant
-    }
+/// `collect processes` without --duration: one snapshot, as a table, JSON or CSV (ProcessCSV).
+public enum CollectSnapshotView {
+    public struct Snapshot {
+        public var facts: SystemFacts
+        public var samples: [ProcessSample]
+        public var unixSeconds: Int64
+        public var time: BootInstant
 
-    let options: CollectOptions
-
-    static func takeSnapshot() -> Snapshot {
-        let facts = SystemFacts.read()
-        let time = BootInstant.now()
-        return Snapshot(
-            facts: facts, samples: ProcessSampler().sampleAll(), unixSeconds: unixNow(), time: time)
-    }
-
-    func print(samples snapshot: Snapshot) {
-        let builder = ProcessRowBuilder(facts: snapshot.facts, nowUnixSeconds: snapshot.unixSeconds)
-        let rows = snapshot.samples.map(builder.row).ordered(by: options.sort, top: options.top)
-        let output = OutputSink(fd: 1)
-        switch options.format {
-        case .table:
-            for line in ProcessTableLayout.lines(
-                rows, window: false, style: TerminalStyle.detect(for: output))
-            {
-                output.writeLine(line)
-            }
-        case .json:
-            var json = JSONWriter(reservingCapacity: 1 << 16)
-            json.beginObject()
-            json.field("schema", "aiops.collect/1")
-            ProcessJSON.writeHeader(facts: snapshot.facts, time: snapshot.time, into: &json)
-            json.key("processes")
-            json.beginArray()
-            for row in rows { ProcessJSON.write(row, into: &json) }
-            json.endArray()
-            json.endObject()
-            output.write(json.bytes)
-            output.write([10])
-        case .csv:
-            for line in ProcessCSV.lines(rows) { output.writeLine(line) }
+        public init(facts: SystemFacts, samples: [ProcessSample], unixSeconds: Int64, time: BootInstant) {
+            self.facts = facts
+            self.samples = samples
+            self.unixSeconds = unixSeconds
+            self.time = time
         }
-        output.flush()
+    }
+
+    /// One row per process, in the snapshot's order.
+    public static func rows(_ snapshot: Snapshot) -> [ProcessRow] {
+        let builder = ProcessRowBuilder(facts: snapshot.facts, nowUnixSeconds: snapshot.unixSeconds)
+        return snapshot.samples.map(builder.row)
+    }
+
+    public static func table(_ rows: [ProcessRow], style: TerminalStyle) -> [String] {
+        ProcessTableLayout.lines(rows, window: false, style: style)
+    }
+
+    public static func json(_ rows: [ProcessRow], of snapshot: Snapshot) -> [UInt8] {
+        var json = JSONWriter(reservingCapacity: 1 << 16)
+        json.beginObject()
+        json.field("schema", "aiops.collect/1")
+        ProcessJSON.writeHeader(facts: snapshot.facts, time: snapshot.time, into: &json)
+        json.key("processes")
+        json.beginArray()
+        for row in rows { ProcessJSON.write(row, into: &json) }
+        json.endArray()
+        json.endObject()
+        return json.bytes
     }
 }
 

@@ -3,56 +3,72 @@ import AiopsProc
 import AiopsRender
 import AiopsTrace
 
-/// What `collect processes --duration` prints: the processes sampled (CPU during the window,
+/// What `collect processes --duration` shows: the processes sampled (CPU during the window,
 /// peak RSS), the processes that exited during it, and what the lifecycle source may have missed.
-struct CollectWindowReport {
-    let options: CollectOptions
-    let window: ProcessWindow
-    let facts: SystemFacts
-    let events: LifecycleRecorder.Result
-    let statistics: SourceStatistics
-    let backend: EventSource
-    let limitations: [String]
+public struct CollectWindowView {
+    public var window: ProcessWindow
+    public var facts: SystemFacts
+    /// The exits listed, oldest first, and those counted past the list's limit.
+    public var exits: [LifecycleEvent]
+    public var exitsNotListed: Int
+    /// Processes started during the window.
+    public var started: Int
+    public var statistics: SourceStatistics
+    public var backend: EventSource
+    public var limitations: [String]
 
-    func print() {
-        let builder = ProcessRowBuilder(facts: facts, nowUnixSeconds: unixNow())
-        let rows = window.entries.values.map { entry -> ProcessRow in
+    public init(
+        window: ProcessWindow, facts: SystemFacts, exits: [LifecycleEvent], exitsNotListed: Int, started: Int,
+        statistics: SourceStatistics, backend: EventSource, limitations: [String]
+    ) {
+        self.window = window
+        self.facts = facts
+        self.exits = exits.sorted { $0.time < $1.time }
+        self.exitsNotListed = exitsNotListed
+        self.started = started
+        self.statistics = statistics
+        self.backend = backend
+        self.limitations = limitations
+    }
+
+    /// One row per process seen, with its CPU, peak RSS and I/O over the window.
+    public func rows(nowUnixSeconds: Int64) -> [ProcessRow] {
+        let builder = ProcessRowBuilder(facts: facts, nowUnixSeconds: nowUnixSeconds)
+        return window.entries.values.map { entry -> ProcessRow in
             var row = builder.row(entry.last)
             row.windowCPUPercent = entry.windowCPUPercent
             row.peakResidentKiB = entry.peakResidentKiB
             row.windowIO = entry.windowIO
             return row
-        }.ordered(by: options.sort, top: options.top)
-        let exits = events.exits.sorted { $0.time < $1.time }
-        let output = OutputSink(fd: 1)
-        switch options.format {
-        case .table: printTable(rows, exits, to: output)
-        case .json: printJSON(rows, exits, to: output)
-        case .csv: for line in ProcessCSV.lines(rows) { output.writeLine(line) }
         }
-        output.flush()
     }
 
-    private func printTable(_ rows: [ProcessRow], _ exits: [LifecycleEvent], to output: OutputSink) {
-        let style = TerminalStyle.detect(for: output)
+    /// The table, then the exits (as `aiops trace` prints them), then what may have been missed.
+    public func table(_ rows: [ProcessRow], style: TerminalStyle, clock: WallClock) -> [UInt8] {
+        var output: [UInt8] = []
+        func writeLine(_ line: String) {
+            output.append(contentsOf: line.utf8)
+            output.append(10)
+        }
         let seconds = DurationText.format(seconds: window.seconds)
-        output.writeLine(
+        writeLine(
             style.paint(
                 "── processes: \(window.entries.count) seen in \(window.rounds) samples over \(seconds) ──",
                 .bold))
-        for line in ProcessTableLayout.lines(rows, window: true, style: style) { output.writeLine(line) }
-        output.writeLine("")
-        output.writeLine(
-            style.paint("── exited during the window: \(exits.count + events.exitsNotListed) ──", .bold))
-        var renderer = EventTableRenderer(clock: WallClock.measure(), style: style)
+        for line in ProcessTableLayout.lines(rows, window: true, style: style) { writeLine(line) }
+        writeLine("")
+        writeLine(
+            style.paint("── exited during the window: \(exits.count + exitsNotListed) ──", .bold))
+        var renderer = EventTableRenderer(clock: clock, style: style)
         if !exits.isEmpty {
-            output.writeLine(renderer.headerLine())
-            output.append { buffer in for exit in exits { renderer.appendLine(exit, to: &buffer) } }
+            writeLine(renderer.headerLine())
+            for exit in exits { renderer.appendLine(exit, to: &output) }
         }
-        if events.exitsNotListed > 0 { output.writeLine("(\(events.exitsNotListed) more exits not listed)") }
-        output.writeLine("")
-        output.writeLine("processes started during the window: \(events.started)")
-        output.writeLine(lossLine())
+        if exitsNotListed > 0 { writeLine("(\(exitsNotListed) more exits not listed)") }
+        writeLine("")
+        writeLine("processes started during the window: \(started)")
+        writeLine(lossLine())
+        return output
     }
 
     private func lossLine() -> String {
@@ -68,7 +84,7 @@ struct CollectWindowReport {
         return base + parts.joined(separator: "; ")
     }
 
-    private func printJSON(_ rows: [ProcessRow], _ exits: [LifecycleEvent], to output: OutputSink) {
+    public func json(_ rows: [ProcessRow], clock: WallClock) -> [UInt8] {
         var json = JSONWriter(reservingCapacity: 1 << 16)
         json.beginObject()
         json.field("schema", "aiops.collect/1")
@@ -85,17 +101,16 @@ struct CollectWindowReport {
         // Exits are lifecycle events: the same objects as `aiops trace --json` prints.
         json.key("exited")
         json.beginArray()
-        var encoder = EventJSONEncoder(clock: WallClock.measure())
+        var encoder = EventJSONEncoder(clock: clock)
         for exit in exits { json.encodedValue(encoder.encode(exit)) }
         json.endArray()
-        json.field("exits_not_listed", events.exitsNotListed)
-        json.field("started", events.started)
+        json.field("exits_not_listed", exitsNotListed)
+        json.field("started", started)
         json.field("backend", backend.rawValue)
         json.field("events_lost", statistics.totalKernelDropped + statistics.streamDropped)
         json.field("kernel_overruns", statistics.kernelOverruns)
         json.field("limitations", strings: limitations)
         json.endObject()
-        output.write(json.bytes)
-        output.write([10])
+        return json.bytes
     }
 }

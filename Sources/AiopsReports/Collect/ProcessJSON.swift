@@ -63,8 +63,8 @@ enum ProcessJSON {
 
 /// `collect processes --csv`: a header, then one line per process (RFC 4180 quoting; text is
 /// terminal-escaped, since CSV is often read on a terminal).
-enum ProcessCSV {
-    static func lines(_ rows: [ProcessRow]) -> [String] {
+public enum ProcessCSV {
+    public static func lines(_ rows: [ProcessRow]) -> [String] {
         var lines = [
             "user,pid,ppid,cpu_percent,mem_percent,vsz_kb,rss_kb,tty,stat,start,time,threads,unit,command"
         ]

@@ -1,46 +1,42 @@
 import AiopsCore
 import AiopsProc
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// One process's line of `collect processes`: the sample and every column derived from it.
-struct ProcessRow {
-    let sample: ProcessSample
-    let user: String
+public struct ProcessRow {
+    public let sample: ProcessSample
+    public let user: String
     /// ps's %CPU (over the process's life) and %MEM, in tenths of a percent.
-    let cpuPermille: UInt64
-    let memoryPermille: UInt64
-    let tty: String
-    let stat: String
-    let start: String
-    let startUnixSeconds: Int64
-    let cpuTime: String
+    public let cpuPermille: UInt64
+    public let memoryPermille: UInt64
+    public let tty: String
+    public let stat: String
+    public let start: String
+    public let startUnixSeconds: Int64
+    public let cpuTime: String
     /// With --duration: CPU used during the window, and the peak resident set seen.
-    var windowCPUPercent: Double?
-    var peakResidentKiB: UInt64?
-    var windowIO: ProcessWindow.WindowIO?
+    public var windowCPUPercent: Double?
+    public var peakResidentKiB: UInt64?
+    public var windowIO: ProcessWindow.WindowIO?
 
-    var residentKiB: UInt64 {
+    public var residentKiB: UInt64 {
         sample.residentKiB ?? UInt64(max(0, sample.stat.residentPages)) * 4
     }
 
-    var virtualKiB: UInt64 { sample.stat.virtualBytes / 1024 }
-    var cpuTicks: UInt64 { sample.stat.userTicks + sample.stat.systemTicks }
+    public var virtualKiB: UInt64 { sample.stat.virtualBytes / 1024 }
+    public var cpuTicks: UInt64 { sample.stat.userTicks + sample.stat.systemTicks }
 }
 
 /// Shared lookups for building rows: names are resolved once per distinct uid or terminal.
-struct ProcessRowBuilder {
+public struct ProcessRowBuilder {
     let columns: PsColumns
     let users = UserNames()
     let terminals = TerminalNames()
 
-    init(facts: SystemFacts, nowUnixSeconds: Int64) {
+    public init(facts: SystemFacts, nowUnixSeconds: Int64) {
         columns = PsColumns(facts: facts, nowUnixSeconds: nowUnixSeconds)
     }
 
-    func row(_ sample: ProcessSample) -> ProcessRow {
+    public func row(_ sample: ProcessSample) -> ProcessRow {
         let stat = sample.stat
         return ProcessRow(
             sample: sample, user: sample.effectiveUID.map(users.name(of:)) ?? "?",
@@ -50,33 +46,4 @@ struct ProcessRowBuilder {
             start: columns.startText(stat), startUnixSeconds: columns.startUnixSeconds(stat),
             cpuTime: PsColumns.cpuTimeText(stat))
     }
-}
-
-extension Array where Element == ProcessRow {
-    /// Sorted by `key` (largest first for resources, ascending for pid and start), then cut to `top`.
-    func ordered(by key: CollectOptions.SortKey, top: Int?) -> [ProcessRow] {
-        let sorted: [ProcessRow]
-        switch key {
-        case .pid: sorted = self.sorted { $0.sample.pid < $1.sample.pid }
-        case .cpu:
-            sorted = self.sorted {
-                ($0.windowCPUPercent ?? Double($0.cpuPermille) / 10, $1.sample.pid)
-                    > ($1.windowCPUPercent ?? Double($1.cpuPermille) / 10, $0.sample.pid)
-            }
-        case .mem, .rss:
-            sorted = self.sorted { ($0.residentKiB, $1.sample.pid) > ($1.residentKiB, $0.sample.pid) }
-        case .time: sorted = self.sorted { ($0.cpuTicks, $1.sample.pid) > ($1.cpuTicks, $0.sample.pid) }
-        case .start:
-            sorted = self.sorted {
-                ($0.sample.stat.startTicks, $0.sample.pid) < ($1.sample.stat.startTicks, $1.sample.pid)
-            }
-        }
-        return top.map { Array(sorted.prefix($0)) } ?? sorted
-    }
-}
-
-func unixNow() -> Int64 {
-    var spec = timespec()
-    clock_gettime(CLOCK_REALTIME, &spec)
-    return Int64(spec.tv_sec)
 }

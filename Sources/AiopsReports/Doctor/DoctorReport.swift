@@ -1,11 +1,35 @@
 import AiopsCore
 import AiopsRender
 
-/// How the doctor's findings are shown: a checklist for people, an object for scripts.
-extension Doctor {
-    func renderTable(
-        _ checks: [Check], backend: EventSource, limitations: [String], style: TerminalStyle
-    ) -> [String] {
+/// What `aiops doctor` found, and how it is shown: a checklist for people, an object for scripts.
+public struct DoctorReport {
+    public struct Check {
+        public enum Status: String {
+            case ok, missing, info
+        }
+        public var name: String
+        public var status: Status
+        public var detail: String
+
+        public init(name: String, status: Status, detail: String) {
+            self.name = name
+            self.status = status
+            self.detail = detail
+        }
+    }
+
+    public var checks: [Check]
+    /// The trace backend this host gets, and what it cannot see.
+    public var backend: EventSource
+    public var limitations: [String]
+
+    public init(checks: [Check], backend: EventSource, limitations: [String]) {
+        self.checks = checks
+        self.backend = backend
+        self.limitations = limitations
+    }
+
+    public func table(style: TerminalStyle) -> [String] {
         let width = checks.map(\.name.count).max() ?? 10
         var lines = [style.paint("aiops doctor", .bold)]
         for check in checks {
@@ -15,7 +39,8 @@ extension Doctor {
             case .missing: mark = style.paint("✘", .red)
             case .info: mark = style.paint("•", .dim)
             }
-            lines.append("  \(mark) \(check.name.padding(to: width))  \(check.detail)")
+            let name = check.name + String(repeating: " ", count: max(width - check.name.count, 0))
+            lines.append("  \(mark) \(name)  \(check.detail)")
         }
         lines.append("")
         lines.append("trace backend: \(style.paint(backend.rawValue, .bold))")
@@ -23,7 +48,7 @@ extension Doctor {
         return lines
     }
 
-    func renderJSON(_ checks: [Check], backend: EventSource, limitations: [String]) -> [UInt8] {
+    public func json() -> [UInt8] {
         var json = JSONWriter()
         json.beginObject()
         json.field("schema", "aiops.doctor/1")

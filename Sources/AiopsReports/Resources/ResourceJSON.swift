@@ -43,10 +43,10 @@ import AiopsRender
 /// - unavailable: {section: reason}; "file_kinds" when some descriptors' links could not be
 ///   read (their kinds are then counted under files.unreadable, not as any kind)
 /// - notes: [{severity (critical, warning, info), text}], most urgent first
-enum ResourceJSON {
+public enum ResourceJSON {
     static let schema = "aiops.analyze.process.resources/1"
 
-    static func encode(_ report: ResourceReport, clock: WallClock) -> [UInt8] {
+    public static func encode(_ report: ResourceReport, clock: WallClock) -> [UInt8] {
         var time = TimeText(clock: clock)
         var json = JSONWriter(reservingCapacity: 8192)
         json.beginObject()

@@ -4,8 +4,8 @@ import AiopsProc
 
 /// Everything `aiops analyze process --resources` found, before it is shown: the table and the
 /// JSON are two views of this one value, so they always carry the same facts.
-struct ResourceReport {
-    enum Ending: String {
+public struct ResourceReport {
+    public enum Ending: String {
         case completed
         case processExited = "process_exited"
         case interrupted
@@ -94,16 +94,28 @@ struct ResourceReport {
         }
     }
 
-    struct Peer {
-        var pid: Int32
-        var comm: UntrustedText
-        var residentBytes: UInt64?
-        var cpuShare: Double?
-        var threads: Int
-        var openFiles: Int?
+    public struct Peer {
+        public var pid: Int32
+        public var comm: UntrustedText
+        public var residentBytes: UInt64?
+        public var cpuShare: Double?
+        public var threads: Int
+        public var openFiles: Int?
+
+        public init(
+            pid: Int32, comm: UntrustedText, residentBytes: UInt64?, cpuShare: Double?, threads: Int,
+            openFiles: Int?
+        ) {
+            self.pid = pid
+            self.comm = comm
+            self.residentBytes = residentBytes
+            self.cpuShare = cpuShare
+            self.threads = threads
+            self.openFiles = openFiles
+        }
     }
 
-    struct Peers {
+    public struct Peers {
         var executable: [UInt8]
         /// Every other process of the executable.
         var count: Int
@@ -113,7 +125,19 @@ struct ResourceReport {
         var medianResidentBytes: Double?
         var medianCPUShare: Double?
 
-        static let shownLimit = 5
+        public static let shownLimit = 5
+
+        public init(
+            executable: [UInt8], count: Int, unreadable: Int, shown: [Peer], medianResidentBytes: Double?,
+            medianCPUShare: Double?
+        ) {
+            self.executable = executable
+            self.count = count
+            self.unreadable = unreadable
+            self.shown = shown
+            self.medianResidentBytes = medianResidentBytes
+            self.medianCPUShare = medianCPUShare
+        }
     }
 
     struct Trend {

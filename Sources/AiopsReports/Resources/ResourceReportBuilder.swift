@@ -4,8 +4,11 @@ import AiopsProc
 
 /// Turns the samples and readings of one session into the report: rates over the window,
 /// usage beside each limit, trends, and the notes an operator should read first.
-struct ResourceReportBuilder {
-    var options: ResourceOptions
+public struct ResourceReportBuilder {
+    /// What was asked: the pid given (a thread id resolves to its process), the window, the pace.
+    var requestedPID: Int32
+    var durationNanoseconds: UInt64
+    var intervalNanoseconds: UInt64
     var samples: [ProcessResourceSample]
     var ending: ResourceReport.Ending
     var note: String?
@@ -17,13 +20,35 @@ struct ResourceReportBuilder {
     var userTasks: Int?
     var onlineCPUs: Int
 
-    func build() -> ResourceReport {
+    public init(
+        requestedPID: Int32, durationNanoseconds: UInt64, intervalNanoseconds: UInt64,
+        samples: [ProcessResourceSample], ending: ResourceReport.Ending, note: String?,
+        details: ResourceDetails,
+        switchesFirst: ProcReading<ContextSwitches>, switchesLast: ProcReading<ContextSwitches>,
+        peers: ProcReading<ResourceReport.Peers>, ramBytes: UInt64?, userTasks: Int?, onlineCPUs: Int
+    ) {
+        self.requestedPID = requestedPID
+        self.durationNanoseconds = durationNanoseconds
+        self.intervalNanoseconds = intervalNanoseconds
+        self.samples = samples
+        self.ending = ending
+        self.note = note
+        self.details = details
+        self.switchesFirst = switchesFirst
+        self.switchesLast = switchesLast
+        self.peers = peers
+        self.ramBytes = ramBytes
+        self.userTasks = userTasks
+        self.onlineCPUs = onlineCPUs
+    }
+
+    public func build() -> ResourceReport {
         let first = samples[0]
         let last = samples[samples.count - 1]
         let seconds = last.time.seconds(since: first.time)
         let window = ResourceReport.Window(
-            start: first.time, end: last.time, requestedSeconds: Double(options.durationNanoseconds) / 1e9,
-            intervalSeconds: Double(options.intervalNanoseconds) / 1e9, samples: samples.count, ending: ending
+            start: first.time, end: last.time, requestedSeconds: Double(durationNanoseconds) / 1e9,
+            intervalSeconds: Double(intervalNanoseconds) / 1e9, samples: samples.count, ending: ending
         )
         let ticksPerSecond = Double(BootInstant.clockTicksPerSecond)
         let age = last.time.seconds(since: last.stat.start)
@@ -66,7 +91,7 @@ struct ResourceReportBuilder {
         var report = ResourceReport(
             window: window,
             process: ResourceReport.Identity(
-                requestedPID: options.pid, stat: last.stat, argv: details.argv,
+                requestedPID: requestedPID, stat: last.stat, argv: details.argv,
                 argvTruncated: details.argvTruncated,
                 executable: details.executable, uid: details.uid, ageSeconds: age),
             cpu: cpu, memory: memory, io: ResourceReport.IO(counters: last.io, rates: rates),

@@ -4,14 +4,14 @@ import AiopsProc
 import AiopsRender
 
 /// The report for a terminal: a boxed panel, one section per concern, 80 columns.
-enum ResourceTable {
+public enum ResourceTable {
     typealias Line = ReportPanel.Line
     typealias Span = ReportPanel.Span
 
     static let width = 80
     static let labelWidth = 11
 
-    static func panel(_ report: ResourceReport, clock: WallClock) -> ReportPanel {
+    public static func panel(_ report: ResourceReport, clock: WallClock) -> ReportPanel {
         let stat = report.process.stat
         var panel = ReportPanel(
             title: "Process resources: PID \(stat.pid) (\(stat.comm.terminalSafe))",

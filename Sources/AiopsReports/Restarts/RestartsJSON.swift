@@ -28,10 +28,10 @@ import AiopsRender
 /// - monitor_history {path, available, reason, deaths_recorded, matched}
 /// - advice [{term ("short": steps to take now; "long": what finds the cause and catches the
 ///   next death), text, command}], the short-term ones first
-enum RestartsJSON {
+public enum RestartsJSON {
     static let schema = "aiops.analyze.restarts/1"
 
-    static func encode(_ report: RestartsReport) -> [UInt8] {
+    public static func encode(_ report: RestartsReport) -> [UInt8] {
         var json = JSONWriter(reservingCapacity: 16384)
         json.beginObject()
         json.field("schema", schema)

@@ -3,7 +3,7 @@ import AiopsCore
 import AiopsSystemd
 
 /// Everything `aiops analyze restarts` found; the panel and the JSON are two views of it.
-struct RestartsReport {
+public struct RestartsReport {
     struct Current {
         var active: String
         var sub: String
@@ -12,13 +12,13 @@ struct RestartsReport {
         var loaded: Bool
     }
 
-    enum KernelLog {
+    public enum KernelLog {
         case read(oomKills: Int, lostRecords: Int)
         case unavailable(String)
     }
 
     /// The journal's copy of the kernel log (`_TRANSPORT=kernel`): the whole period.
-    enum KernelJournal {
+    public enum KernelJournal {
         /// `entries`: kernel entries journalctl printed; `narrowed`: it applied --grep itself.
         case read(oomKills: Int, entries: Int, narrowed: Bool)
         case unavailable(String)
@@ -37,13 +37,22 @@ struct RestartsReport {
     }
 
     /// What the monitoring daemon's history added: `deaths[i]` is the death of `episodes[i]`.
-    struct MonitorHistory {
-        var path: String
+    public struct MonitorHistory {
+        public var path: String
         /// Why it could not be read (no file, not an aiops history…); nil when it was read.
-        var unavailable: String?
+        public var unavailable: String?
         /// Deaths recorded for the unit in the period, matched or not.
-        var recorded: Int = 0
-        var deaths: [Int: ExitRecord] = [:]
+        public var recorded: Int = 0
+        public var deaths: [Int: ExitRecord] = [:]
+
+        public init(
+            path: String, unavailable: String? = nil, recorded: Int = 0, deaths: [Int: ExitRecord] = [:]
+        ) {
+            self.path = path
+            self.unavailable = unavailable
+            self.recorded = recorded
+            self.deaths = deaths
+        }
     }
 
     var unit: String

@@ -6,62 +6,94 @@ import AiopsSystemd
     import Glibc
 #endif
 
-/// Gathers `analyze restarts`' facts: the journal for the period, the kernel's OOM kills (the
-/// /dev/kmsg ring and the journal's kernel entries), the unit's current state; then rebuilds the
-/// history (AiopsAnalyze.RestartHistory).
-///
-/// The monitoring daemon's history (AiopsStore) is joined in afterwards: its deaths add the
-/// killer and the resources at death to the episodes the journal describes.
-enum RestartsReportBuilder {
-    static func build(_ options: RestartsOptions) throws(AiopsError) -> RestartsReport {
-        let target = try ServiceTarget.resolve(unit: options.unit, allowUnknown: true)
-        let properties = target.properties
-        let now = UnixTimeText.now()
-        let since = max(now - options.periodMicroseconds, 0)
+/// Rebuilds `analyze restarts`' history (AiopsAnalyze.RestartHistory) from the facts the CLI
+/// gathered: the journal for the period, the kernel's OOM kills (the /dev/kmsg ring and the
+/// journal's kernel entries), the unit's current state, and the monitoring daemon's deaths, which
+/// add the killer and the resources at death to the episodes the journal describes.
+public enum RestartsReportBuilder {
+    /// What was read for one report; nothing here is read again.
+    public struct Facts {
+        public var unit: String
+        public var properties: UnitProperties
+        /// Unix µs: the end of the period, and its start.
+        public var now: Int64
+        public var since: Int64
+        /// The oldest entry of the whole journal, when it could be read.
+        public var journalStartsAt: Int64?
+        /// The unit's lifecycle events of the period, oldest first.
+        public var events: [ServiceEvent]
+        /// The last lines the service logged in each run, by invocation id.
+        public var logTails: [String: [UntrustedText]]
+        public var journalEntries: Int
+        /// The OOM kills of the ring and of the journal, each once.
+        public var kernelOOMKills: [KernelOOMKill]
+        public var kernelLog: RestartsReport.KernelLog
+        public var kernelJournal: RestartsReport.KernelJournal
 
-        let reader = JournalReader()
-        let journal = try RestartsJournal.read(
-            unit: options.unit, sinceSeconds: since / 1_000_000, reader: reader)
-        // A journal younger than the period (fresh install, rotation, a volatile /run journal)
-        // covers only part of it: rates over the whole period would be too low. Unknown (the
-        // query failed) counts as covered: the report then says nothing it cannot back.
-        let journalStartsAt = try? reader.oldestEntryMicroseconds()
-        let coveredSince = min(max(since, journalStartsAt ?? since), now)
-        let events = journal.events.filter { $0.time >= since }
-        if !properties.isLoaded && events.isEmpty {
-            throw AiopsError(
-                .noSuchTarget, "systemd has no unit \(options.unit), and the journal has nothing about it",
-                hint: "list units with: systemctl list-units --all --type=service")
+        public init(
+            unit: String, properties: UnitProperties, now: Int64, since: Int64, journalStartsAt: Int64?,
+            events: [ServiceEvent], logTails: [String: [UntrustedText]], journalEntries: Int,
+            kernelOOMKills: [KernelOOMKill], kernelLog: RestartsReport.KernelLog,
+            kernelJournal: RestartsReport.KernelJournal
+        ) {
+            self.unit = unit
+            self.properties = properties
+            self.now = now
+            self.since = since
+            self.journalStartsAt = journalStartsAt
+            self.events = events
+            self.logTails = logTails
+            self.journalEntries = journalEntries
+            self.kernelOOMKills = kernelOOMKills
+            self.kernelLog = kernelLog
+            self.kernelJournal = kernelJournal
         }
 
-        let kernel = RestartsKernelLog.read(sinceMicroseconds: since, reader: reader)
+        /// Where the numbers start: `since`, or the journal's oldest entry when that is later. A
+        /// journal younger than the period (fresh install, rotation, a volatile /run journal)
+        /// covers only part of it: rates over the whole period would be too low. Unknown (the
+        /// query failed) counts as covered: the report then says nothing it cannot back.
+        public var coveredSince: Int64 { min(max(since, journalStartsAt ?? since), now) }
+    }
 
-        let controlGroup = properties.controlGroup ?? "/system.slice/\(options.unit)"
+    /// The episodes of the period, before the monitoring daemon's history is joined to them.
+    public static func episodes(_ facts: Facts) -> (episodes: [RestartEpisode], completedRuns: [Int64]) {
+        let controlGroup = facts.properties.controlGroup ?? "/system.slice/\(facts.unit)"
         let history = RestartHistory(
-            events: events,
+            events: facts.events,
             context: .init(
-                controlGroup: controlGroup, kernelOOMKills: kernel.kills, logTails: journal.logTails))
-        let episodes = history.episodes.filter { $0.time >= since }
-        let statistics = RestartStatistics(
-            episodes: episodes, completedRuns: history.completedRuns.filter { $0 >= since }.count,
-            periodSeconds: Double(now - coveredSince) / 1e6, hourOf: localHour)
+                controlGroup: controlGroup, kernelOOMKills: facts.kernelOOMKills, logTails: facts.logTails))
+        return (
+            history.episodes.filter { $0.time >= facts.since },
+            history.completedRuns.filter { $0 >= facts.since }
+        )
+    }
 
+    /// The report, with its statistics and advice, from the facts and the episodes
+    /// (`episodes(_:)`) that `monitorHistory` was matched to.
+    public static func build(
+        _ facts: Facts, episodes: [RestartEpisode], completedRuns: Int,
+        monitorHistory: RestartsReport.MonitorHistory
+    ) -> RestartsReport {
+        let properties = facts.properties
+        let coveredSince = facts.coveredSince
+        let statistics = RestartStatistics(
+            episodes: episodes, completedRuns: completedRuns,
+            periodSeconds: Double(facts.now - coveredSince) / 1e6, hourOf: localHour)
         var report = RestartsReport(
-            unit: options.unit, now: now, since: since, coveredSince: coveredSince,
-            journalStartsAt: journalStartsAt,
+            unit: facts.unit, now: facts.now, since: facts.since, coveredSince: coveredSince,
+            journalStartsAt: facts.journalStartsAt,
             current: .init(
                 active: properties.activeState ?? "unknown", sub: properties.subState ?? "unknown",
                 mainPID: properties.mainPID, activeSince: properties.timestamp("ActiveEnterTimestamp"),
                 loaded: properties.isLoaded),
-            episodes: episodes, statistics: statistics, kernelLog: kernel.ring, kernelJournal: kernel.journal,
-            kernelOOMKills: kernel.kills.count,
+            episodes: episodes, statistics: statistics, kernelLog: facts.kernelLog,
+            kernelJournal: facts.kernelJournal,
+            kernelOOMKills: facts.kernelOOMKills.count,
             memoryMax: properties.quantity("MemoryMax"),
             systemdRestartCounter: properties.integer("NRestarts"),
-            journalEntries: journal.entries,
-            monitorHistory: RestartsMonitorHistory.join(
-                episodes, unit: options.unit, execStart: properties.values["ExecStart"]?.lossyString,
-                since: since,
-                path: options.historyPath),
+            journalEntries: facts.journalEntries,
+            monitorHistory: monitorHistory,
             advice: [])
         report.advice = RestartAdvice.advise(report)
         return report

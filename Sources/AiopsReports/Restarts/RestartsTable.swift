@@ -4,14 +4,14 @@ import AiopsRender
 
 /// `analyze restarts` for a terminal: the specification's sample layout — statistics, a
 /// numbered timeline with cause and recovery, root causes with shares, time patterns, advice.
-enum RestartsTable {
+public enum RestartsTable {
     typealias Line = ReportPanel.Line
     typealias Span = ReportPanel.Span
 
     /// The timeline shows the most recent episodes; the JSON has them all.
     static let shownEpisodes = 10
 
-    static func panel(_ report: RestartsReport) -> ReportPanel {
+    public static func panel(_ report: RestartsReport) -> ReportPanel {
         var panel = ReportPanel(
             title: "Restart history: \(report.unit)", time: UnixTimeText.local(report.now))
         panel.header = header(report)

@@ -22,10 +22,10 @@ import AiopsSystemd
 /// - events [{time, kind, invocation_id, exit?, result?, job_type?, restart_counter?, errno?,
 ///   signal_name? (signal_sent: systemctl kill),
 ///   message}], journal_tail [{time, identifier, pid, message}]
-enum ServiceJSON {
+public enum ServiceJSON {
     static let schema = "aiops.analyze.service/1"
 
-    static func encode(_ report: ServiceReport) -> [UInt8] {
+    public static func encode(_ report: ServiceReport) -> [UInt8] {
         var json = JSONWriter(reservingCapacity: 8192)
         json.beginObject()
         json.field("schema", schema)

@@ -3,7 +3,7 @@ import AiopsDiagnose
 import AiopsSystemd
 
 /// Everything `aiops analyze service` found; the panel and the JSON are two views of it.
-struct ServiceReport {
+public struct ServiceReport {
     struct State {
         var load: String
         var active: String

@@ -1,34 +1,25 @@
 import AiopsCore
 import AiopsDiagnose
-import AiopsProc
 import AiopsSystemd
 
-/// Gathers `analyze service`'s facts: systemd's view (systemctl show), the cgroup's processes
-/// (/proc), and the journal's recent events and tail.
-enum ServiceReportBuilder {
-    static func build(_ target: ServiceTarget, detail: Bool) throws(AiopsError) -> ServiceReport {
-        let properties = target.properties
-        let now = UnixTimeText.now()
-
+/// Builds `analyze service`'s report from the facts the CLI gathered: systemd's view (systemctl
+/// show), the cgroup's processes (/proc), and the journal's recent events and tail.
+public enum ServiceReportBuilder {
+    /// - processes: the cgroup's, nil when it could not be found (a stopped unit has none)
+    /// - mainProcess: what /proc says of the main pid, nil when it has exited meanwhile
+    public static func build(
+        unit: String, properties: UnitProperties, now: Int64, processes: [ServiceProcess]?,
+        mainProcess: ServiceProcess?, journal: ServiceJournalDigest, detail: Bool
+    ) -> ServiceReport {
         let controlGroup = properties.controlGroup
-        let processes = controlGroup.flatMap { ServiceProcesses.pids(controlGroup: $0) }.map {
-            ServiceProcesses.read(pids: $0)
+        let main = properties.mainPID.map {
+            ServiceReport.MainProcess(
+                pid: $0, process: mainProcess, startedAt: properties.timestamp("ExecMainStartTimestamp"))
         }
-        var main: ServiceReport.MainProcess?
-        if let pid = properties.mainPID {
-            let process =
-                processes?.first { $0.snapshot.pid == pid } ?? ServiceProcesses.read(pids: [pid]).first
-            main = ServiceReport.MainProcess(
-                pid: pid, process: process, startedAt: properties.timestamp("ExecMainStartTimestamp"))
-        }
-
-        let journal = try ServiceJournalDigest.read(
-            unit: target.unit, reader: JournalReader(), scan: detail ? 2000 : 300,
-            eventLimit: detail ? 30 : 10, tailLimit: detail ? 40 : 10)
 
         let residentSum = processes.map { $0.compactMap(\.residentBytes).reduce(0, +) }
         return ServiceReport(
-            unit: target.unit,
+            unit: unit,
             description: properties.values["Description"],
             state: ServiceReport.State(
                 load: properties.loadState ?? "unknown", active: properties.activeState ?? "unknown",

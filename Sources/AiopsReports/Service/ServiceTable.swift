@@ -4,11 +4,11 @@ import AiopsRender
 import AiopsSystemd
 
 /// `analyze service` for a terminal: a boxed panel like the specification's samples.
-enum ServiceTable {
+public enum ServiceTable {
     typealias Line = ReportPanel.Line
     typealias Span = ReportPanel.Span
 
-    static func panel(_ report: ServiceReport) -> ReportPanel {
+    public static func panel(_ report: ServiceReport) -> ReportPanel {
         var panel = ReportPanel(title: "Service: \(report.unit)", time: UnixTimeText.local(report.now))
         panel.header = header(report)
         panel.sections = [

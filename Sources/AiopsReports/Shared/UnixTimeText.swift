@@ -3,7 +3,7 @@ import AiopsRender
 
 /// Journal and systemd times are Unix microseconds; the renderers take boot-clock instants with
 /// a wall clock. A zero offset makes the instant *be* the Unix time, so both views agree.
-enum UnixTimeText {
+public enum UnixTimeText {
     private static let identity = WallClock(offsetNanoseconds: 0)
 
     private static func instant(_ microseconds: Int64) -> BootInstant {
@@ -28,7 +28,7 @@ enum UnixTimeText {
     }
 
     /// The current time in Unix microseconds.
-    static func now() -> Int64 {
+    public static func now() -> Int64 {
         WallClock.measure().unixNanoseconds(BootInstant.now()) / 1000
     }
 

@@ -26,10 +26,10 @@ import AiopsSystemd
 ///   "not_run"), problem, output}]
 /// - cause: {kind, text} or null; solutions: [{title, recommended, commands}]; quick_fix
 /// - notes: [string]
-enum StartFailureJSON {
+public enum StartFailureJSON {
     static let schema = "aiops.diagnose.start-failure/1"
 
-    static func encode(_ diagnosis: StartFailureDiagnosis, clock: WallClock) -> [UInt8] {
+    public static func encode(_ diagnosis: StartFailureDiagnosis, clock: WallClock) -> [UInt8] {
         var time = TimeText(clock: clock)
         var json = JSONWriter(reservingCapacity: 16_384)
         json.beginObject()

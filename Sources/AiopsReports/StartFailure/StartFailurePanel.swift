@@ -5,13 +5,13 @@ import AiopsSystemd
 
 /// The diagnosis for a terminal, laid out like the specification's nginx sample: the failure
 /// with its journal lines, each check with its evidence, the cause, then ranked solutions.
-enum StartFailurePanel {
+public enum StartFailurePanel {
     typealias Line = ReportPanel.Line
     typealias Span = ReportPanel.Span
 
     static let labelWidth = 13
 
-    static func panel(_ diagnosis: StartFailureDiagnosis, clock: WallClock) -> ReportPanel {
+    public static func panel(_ diagnosis: StartFailureDiagnosis, clock: WallClock) -> ReportPanel {
         var panel = ReportPanel(
             title: "Start failure diagnosis: \(diagnosis.unit)",
             time: localDateTimeText(BootInstant.now(), clock: clock))
@@ -31,7 +31,7 @@ enum StartFailurePanel {
     }
 
     /// Text outside the box: control characters replaced, like inside it.
-    static func plain(_ text: String) -> String {
+    public static func plain(_ text: String) -> String {
         String(
             String.UnicodeScalarView(
                 text.unicodeScalars.map { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) ? "?" : $0 }))

@@ -3,7 +3,7 @@ import AiopsRender
 import AiopsTrace
 
 /// What a trace saw and what it may have missed: printed at the end of every session.
-struct TraceSummary {
+public struct TraceSummary {
     var backend: EventSource
     var seconds: Double
     var shown: KindCounts
@@ -12,13 +12,26 @@ struct TraceSummary {
     var duplicateExits: UInt64
     var limitations: [String]
 
+    public init(
+        backend: EventSource, seconds: Double, shown: KindCounts, statistics: SourceStatistics,
+        tableEvictions: UInt64, duplicateExits: UInt64, limitations: [String]
+    ) {
+        self.backend = backend
+        self.seconds = seconds
+        self.shown = shown
+        self.statistics = statistics
+        self.tableEvictions = tableEvictions
+        self.duplicateExits = duplicateExits
+        self.limitations = limitations
+    }
+
     /// Nothing was lost anywhere between the kernel and the output.
     var isComplete: Bool {
         statistics.totalKernelDropped == 0 && statistics.kernelOverruns == 0 && statistics.streamDropped == 0
             && statistics.malformed == 0 && statistics.readErrors == 0
     }
 
-    func json() -> [UInt8] {
+    public func json() -> [UInt8] {
         var json = JSONWriter()
         json.beginObject()
         json.field("event", "summary")
@@ -42,7 +55,7 @@ struct TraceSummary {
         return json.bytes
     }
 
-    func lines(style: TerminalStyle) -> [String] {
+    public func lines(style: TerminalStyle) -> [String] {
         let kinds = LifecycleEventKind.allCases
         let shownText = kinds.map { "\(shown[$0]) \($0.rawValue)" }.joined(separator: ", ")
         var lines = [
