@@ -3,8 +3,8 @@
 //
 // Dependency direction: aiops → AiopsCLI → AiopsReports → {AiopsRender, AiopsAnalyze, AiopsTrace, AiopsProc,
 // AiopsSystemd, AiopsDiagnose} → AiopsCore. AiopsCLI parses, gathers (it alone also uses AiopsKernelLog,
-// AiopsStore, AiopsMonitor, AiopsAlert) and writes; AiopsReports does no I/O. AiopsKernelLog reads the
-// journal's copy of the kernel log through AiopsSystemd.
+// AiopsStore, AiopsMonitor, AiopsAlert) and writes; AiopsReports reads nothing but the clock.
+// AiopsKernelLog reads the journal's copy of the kernel log through AiopsSystemd.
 // Only AiopsTrace touches libbpf (through CAiopsBPF); everything else builds and tests without
 // privileges. The BPF object is compiled by `make bpf` and embedded into CAiopsBPF.
 import PackageDescription
@@ -61,7 +61,7 @@ let package = Package(
         // storms — alerts and history records out, nothing sent or written here.
         .target(name: "AiopsMonitor", dependencies: ["AiopsCore", "AiopsProc", "AiopsAnalyze"]),
         // Each report's model, pure builder and judgement, table or panel, and JSON: one folder per
-        // report, no I/O, so every report is tested from values.
+        // report; it reads nothing but the clock, so every report is tested from values.
         .target(
             name: "AiopsReports",
             dependencies: [

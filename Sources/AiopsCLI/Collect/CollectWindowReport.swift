@@ -18,7 +18,14 @@ struct CollectWindowReport {
         let view = CollectWindowView(
             window: window, facts: facts, exits: events.exits, exitsNotListed: events.exitsNotListed,
             started: events.started, statistics: statistics, backend: backend, limitations: limitations)
-        let rows = view.rows(nowUnixSeconds: unixNow()).ordered(by: options.sort, top: options.top)
+        let builder = ProcessRowBuilder(facts: facts, nowUnixSeconds: unixNow())
+        let rows = window.entries.values.map { entry -> ProcessRow in
+            var row = builder.row(entry.last)
+            row.windowCPUPercent = entry.windowCPUPercent
+            row.peakResidentKiB = entry.peakResidentKiB
+            row.windowIO = entry.windowIO
+            return row
+        }.ordered(by: options.sort, top: options.top)
         let output = OutputSink(fd: 1)
         switch options.format {
         case .table:

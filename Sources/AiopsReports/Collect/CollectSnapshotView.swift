@@ -19,12 +19,6 @@ public enum CollectSnapshotView {
         }
     }
 
-    /// One row per process, in the snapshot's order.
-    public static func rows(_ snapshot: Snapshot) -> [ProcessRow] {
-        let builder = ProcessRowBuilder(facts: snapshot.facts, nowUnixSeconds: snapshot.unixSeconds)
-        return snapshot.samples.map(builder.row)
-    }
-
     public static func table(_ rows: [ProcessRow], style: TerminalStyle) -> [String] {
         ProcessTableLayout.lines(rows, window: false, style: style)
     }

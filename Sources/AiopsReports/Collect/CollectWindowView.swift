@@ -31,18 +31,6 @@ public struct CollectWindowView {
         self.limitations = limitations
     }
 
-    /// One row per process seen, with its CPU, peak RSS and I/O over the window.
-    public func rows(nowUnixSeconds: Int64) -> [ProcessRow] {
-        let builder = ProcessRowBuilder(facts: facts, nowUnixSeconds: nowUnixSeconds)
-        return window.entries.values.map { entry -> ProcessRow in
-            var row = builder.row(entry.last)
-            row.windowCPUPercent = entry.windowCPUPercent
-            row.peakResidentKiB = entry.peakResidentKiB
-            row.windowIO = entry.windowIO
-            return row
-        }
-    }
-
     /// The table, then the exits (as `aiops trace` prints them), then what may have been missed.
     public func table(_ rows: [ProcessRow], style: TerminalStyle, clock: WallClock) -> [UInt8] {
         var output: [UInt8] = []

@@ -24,26 +24,19 @@ public struct ProcessRow {
 
     public var virtualKiB: UInt64 { sample.stat.virtualBytes / 1024 }
     public var cpuTicks: UInt64 { sample.stat.userTicks + sample.stat.systemTicks }
-}
 
-/// Shared lookups for building rows: names are resolved once per distinct uid or terminal.
-public struct ProcessRowBuilder {
-    let columns: PsColumns
-    let users = UserNames()
-    let terminals = TerminalNames()
-
-    public init(facts: SystemFacts, nowUnixSeconds: Int64) {
-        columns = PsColumns(facts: facts, nowUnixSeconds: nowUnixSeconds)
-    }
-
-    public func row(_ sample: ProcessSample) -> ProcessRow {
-        let stat = sample.stat
-        return ProcessRow(
-            sample: sample, user: sample.effectiveUID.map(users.name(of:)) ?? "?",
-            cpuPermille: columns.cpuPermille(stat),
-            memoryPermille: columns.memoryPermille(residentKiB: sample.residentKiB),
-            tty: terminals.name(ofDevice: stat.ttyNumber), stat: columns.stateText(sample),
-            start: columns.startText(stat), startUnixSeconds: columns.startUnixSeconds(stat),
-            cpuTime: PsColumns.cpuTimeText(stat))
+    public init(
+        sample: ProcessSample, user: String, cpuPermille: UInt64, memoryPermille: UInt64, tty: String,
+        stat: String, start: String, startUnixSeconds: Int64, cpuTime: String
+    ) {
+        self.sample = sample
+        self.user = user
+        self.cpuPermille = cpuPermille
+        self.memoryPermille = memoryPermille
+        self.tty = tty
+        self.stat = stat
+        self.start = start
+        self.startUnixSeconds = startUnixSeconds
+        self.cpuTime = cpuTime
     }
 }
