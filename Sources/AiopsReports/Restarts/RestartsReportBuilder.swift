@@ -13,22 +13,22 @@ import AiopsSystemd
 public enum RestartsReportBuilder {
     /// What was read for one report; nothing here is read again.
     public struct Facts {
-        public var unit: String
-        public var properties: UnitProperties
+        var unit: String
+        var properties: UnitProperties
         /// Unix µs: the end of the period, and its start.
-        public var now: Int64
-        public var since: Int64
+        var now: Int64
+        var since: Int64
         /// The oldest entry of the whole journal, when it could be read.
-        public var journalStartsAt: Int64?
+        var journalStartsAt: Int64?
         /// The unit's lifecycle events of the period, oldest first.
-        public var events: [ServiceEvent]
+        var events: [ServiceEvent]
         /// The last lines the service logged in each run, by invocation id.
-        public var logTails: [String: [UntrustedText]]
-        public var journalEntries: Int
+        var logTails: [String: [UntrustedText]]
+        var journalEntries: Int
         /// The OOM kills of the ring and of the journal, each once.
-        public var kernelOOMKills: [KernelOOMKill]
-        public var kernelLog: RestartsReport.KernelLog
-        public var kernelJournal: RestartsReport.KernelJournal
+        var kernelOOMKills: [KernelOOMKill]
+        var kernelLog: RestartsReport.KernelLog
+        var kernelJournal: RestartsReport.KernelJournal
 
         public init(
             unit: String, properties: UnitProperties, now: Int64, since: Int64, journalStartsAt: Int64?,
@@ -53,7 +53,7 @@ public enum RestartsReportBuilder {
         /// journal younger than the period (fresh install, rotation, a volatile /run journal)
         /// covers only part of it: rates over the whole period would be too low. Unknown (the
         /// query failed) counts as covered: the report then says nothing it cannot back.
-        public var coveredSince: Int64 { min(max(since, journalStartsAt ?? since), now) }
+        var coveredSince: Int64 { min(max(since, journalStartsAt ?? since), now) }
     }
 
     /// The episodes of the period, before the monitoring daemon's history is joined to them.
