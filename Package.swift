@@ -1,8 +1,10 @@
 // swift-tools-version: 6.0
 // aiops: why a process died, why a service restarts, what a process is doing — from kernel truth.
 //
-// Dependency direction: aiops → AiopsCLI → {AiopsRender, AiopsAnalyze, AiopsTrace, AiopsProc, AiopsSystemd,
-// AiopsKernelLog} → AiopsCore; AiopsKernelLog reads the journal's copy of the kernel log through AiopsSystemd.
+// Dependency direction: aiops → AiopsCLI → AiopsReports → {AiopsRender, AiopsAnalyze, AiopsTrace, AiopsProc,
+// AiopsSystemd, AiopsDiagnose} → AiopsCore. AiopsCLI parses, gathers (it alone also uses AiopsKernelLog,
+// AiopsStore, AiopsMonitor, AiopsAlert) and writes; AiopsReports reads nothing but the clock.
+// AiopsKernelLog reads the journal's copy of the kernel log through AiopsSystemd.
 // Only AiopsTrace touches libbpf (through CAiopsBPF); everything else builds and tests without
 // privileges. The BPF object is compiled by `make bpf` and embedded into CAiopsBPF.
 import PackageDescription
@@ -58,12 +60,21 @@ let package = Package(
         // The monitor's judgement: critical processes, exits, restarts, anomalies, zombies, fork
         // storms — alerts and history records out, nothing sent or written here.
         .target(name: "AiopsMonitor", dependencies: ["AiopsCore", "AiopsProc", "AiopsAnalyze"]),
-        // One file per command.
+        // Each report's model, pure builder and judgement, table or panel, and JSON: one folder per
+        // report; it reads nothing but the clock, so every report is tested from values.
+        .target(
+            name: "AiopsReports",
+            dependencies: [
+                "AiopsCore", "AiopsRender", "AiopsAnalyze", "AiopsProc", "AiopsTrace", "AiopsSystemd",
+                "AiopsDiagnose",
+            ]
+        ),
+        // Argument parsing (one file per command), gathering (the I/O) and writing the reports.
         .target(
             name: "AiopsCLI",
             dependencies: [
                 "AiopsCore", "AiopsProc", "AiopsTrace", "AiopsRender", "AiopsAnalyze", "AiopsMonitor",
-                "AiopsAlert", "AiopsStore", "AiopsSystemd", "AiopsDiagnose", "AiopsKernelLog",
+                "AiopsAlert", "AiopsStore", "AiopsSystemd", "AiopsDiagnose", "AiopsKernelLog", "AiopsReports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -82,6 +93,9 @@ let package = Package(
             dependencies: ["AiopsTrace", "AiopsProc", "CAiopsBPF", "AiopsTestSupport"]
         ),
         .testTarget(name: "AiopsRenderTests", dependencies: ["AiopsRender", "AiopsTestSupport"]),
+        .testTarget(
+            name: "AiopsReportsTests",
+            dependencies: ["AiopsReports", "AiopsAnalyze", "AiopsCore", "AiopsRender", "AiopsSystemd"]),
         .testTarget(name: "AiopsCLITests", dependencies: ["AiopsCLI", "AiopsStore", "AiopsTestSupport"]),
         .testTarget(
             name: "AiopsMonitorTests", dependencies: ["AiopsMonitor", "AiopsAnalyze", "AiopsTestSupport"]),

@@ -1,4 +1,5 @@
 import AiopsCore
+import AiopsReports
 import AiopsStore
 import ArgumentParser
 

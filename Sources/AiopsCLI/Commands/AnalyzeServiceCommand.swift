@@ -1,4 +1,5 @@
 import AiopsCore
+import AiopsReports
 import ArgumentParser
 
 /// `aiops analyze service --name NAME [--detail] [--json]`.

@@ -1,6 +1,7 @@
 import AiopsCore
 import AiopsDiagnose
 import AiopsRender
+import AiopsReports
 
 #if canImport(Glibc)
     import Glibc
@@ -34,10 +35,4 @@ struct StartFailureSession {
             throw AiopsError(.failure, "writing the report failed: \(String(cString: strerror(error)))")
         }
     }
-}
-
-/// Journal times (Unix microseconds) on the boot clock the report helpers format.
-func bootInstant(unixMicroseconds: Int64, clock: WallClock) -> BootInstant {
-    let nanoseconds = unixMicroseconds &* 1000 &- clock.offsetNanoseconds
-    return BootInstant(nanoseconds: UInt64(max(nanoseconds, 0)))
 }

@@ -1,6 +1,7 @@
 import AiopsCore
 import AiopsProc
 import AiopsRender
+import AiopsReports
 import AiopsTrace
 
 #if canImport(Glibc)
@@ -11,14 +12,7 @@ import AiopsTrace
 /// the kernel log — rather than guessing from version numbers, and says which trace backend
 /// will be used and what it loses.
 struct Doctor {
-    struct Check {
-        enum Status: String {
-            case ok, missing, info
-        }
-        var name: String
-        var status: Status
-        var detail: String
-    }
+    typealias Check = DoctorReport.Check
 
     private let procfs = ProcFS()
 
@@ -51,15 +45,13 @@ struct Doctor {
             limitations = ProcPollSource.limitations(
                 intervalNanoseconds: ProcPollSource.Configuration().intervalNanoseconds)
         }
+        let report = DoctorReport(checks: checks, backend: backend, limitations: limitations)
         let output = OutputSink(fd: 1)
         if json {
-            output.write(renderJSON(checks, backend: backend, limitations: limitations))
+            output.write(report.json())
             output.write([10])
         } else {
-            let style = TerminalStyle.detect(for: output)
-            for line in renderTable(checks, backend: backend, limitations: limitations, style: style) {
-                output.writeLine(line)
-            }
+            for line in report.table(style: TerminalStyle.detect(for: output)) { output.writeLine(line) }
         }
         output.flush()
     }
@@ -229,11 +221,5 @@ struct Doctor {
     private func errnoText(_ number: Int32) -> String {
         number == EACCES
             ? "EACCES" : number == EPERM ? "EPERM" : number == ENOENT ? "ENOENT" : "errno \(number)"
-    }
-}
-
-extension String {
-    func padding(to width: Int) -> String {
-        count >= width ? self : self + String(repeating: " ", count: width - count)
     }
 }

@@ -1,6 +1,7 @@
 import AiopsCore
 import AiopsProc
 import AiopsRender
+import AiopsReports
 import Dispatch
 import Synchronization
 
@@ -65,7 +66,9 @@ final class ResourceSession {
         if detailsAtEnd == nil && ending != .processExited { ending = .processExited }
 
         let builder = ResourceReportBuilder(
-            options: options, samples: samples, ending: ending, note: note, details: details,
+            requestedPID: options.pid, durationNanoseconds: options.durationNanoseconds,
+            intervalNanoseconds: options.intervalNanoseconds, samples: samples, ending: ending, note: note,
+            details: details,
             switchesFirst: switchesFirst,
             switchesLast: switchesLast.value != nil ? switchesLast : switchesFirst,
             peers: peers.map { $0.map { $0.finish(procfs: procfs) } } ?? .unavailable(.gone),

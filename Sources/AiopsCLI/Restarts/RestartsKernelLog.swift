@@ -1,5 +1,6 @@
 import AiopsCore
 import AiopsKernelLog
+import AiopsReports
 import AiopsSystemd
 
 /// The kernel's OOM kills for the period, from both places they are kept: the /dev/kmsg ring

@@ -1,6 +1,7 @@
 import AiopsAnalyze
 import AiopsCore
 import AiopsDiagnose
+import AiopsReports
 import AiopsStore
 
 /// Reads the deaths the monitoring daemon recorded for a unit and matches them to episodes.

@@ -1,5 +1,6 @@
 import AiopsCore
 import AiopsProc
+import AiopsReports
 
 #if canImport(Glibc)
     import Glibc
@@ -7,13 +8,6 @@ import AiopsProc
 
 /// The processes in a unit's cgroup, with what /proc says of each: the cgroup, not the process
 /// tree, is what systemd tracks, so a daemonized child that escaped its parent is still listed.
-struct ServiceProcess {
-    var snapshot: ProcessSnapshot
-    var residentBytes: UInt64?
-    var cpuSeconds: Double
-    var threads: Int
-}
-
 enum ServiceProcesses {
     /// Every pid in `controlGroup` (as systemd names it, e.g. "/system.slice/nginx.service") and its
     /// sub-cgroups, read from the cgroup2 mount or the v1 name=systemd one; nil when neither

@@ -1,6 +1,7 @@
 import AiopsCore
 import AiopsProc
 import AiopsRender
+import AiopsReports
 import AiopsTrace
 import Dispatch
 
