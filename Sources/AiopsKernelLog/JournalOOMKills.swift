@@ -68,7 +68,7 @@ public enum JournalOOMKills {
             parser.add(message, time: time)
         }
 
-        static let oomKillPrefix = Array("oom-kill:".utf8)
+        static let oomKillPrefix = Array(OOMKillParser.linePrefix.utf8)
         static let killedProcess = Array("Killed process ".utf8)
 
         static func mayBeOOMLine(_ message: [UInt8]) -> Bool {

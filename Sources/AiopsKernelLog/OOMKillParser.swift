@@ -12,10 +12,17 @@ public struct OOMKillParser: Sendable {
 
     public init() {}
 
+    /// How every OOM-kill line the kernel writes begins (the constraint is one of NONE, CPUSET,
+    /// MEMORY_POLICY, MEMCG). Longer than a task name on purpose: a process can name itself
+    /// `oom-kill:` (15 bytes at most), and the kernel starts its own lines about that process —
+    /// "oom-kill:[4242]: segfault at … in x,constraint=…,task=nginx,pid=…" — with that name.
+    /// Only the kernel can write 31 bytes of this prefix.
+    public static let linePrefix = "oom-kill:constraint=CONSTRAINT_"
+
     /// Feeds one kernel message logged at `time` (Unix µs).
     public mutating func add(_ message: [UInt8], time: Int64) {
         let text = String(decoding: message, as: UTF8.self)
-        if text.hasPrefix("oom-kill:") {
+        if text.hasPrefix(Self.linePrefix) {
             if let kill = Self.parseOOMKillLine(text, time: time) { kills.append(kill) }
         } else if let range = text.firstRange(of: "Killed process ") {
             // "… Killed process N (comm) total-vm:NkB, anon-rss:NkB, …": attach to the last kill of N.

@@ -345,4 +345,6 @@ public struct MonitorStatistics: Sendable, Equatable {
     public var exits: UInt64 = 0
     /// Critical processes found gone without an exit event (lost events, or a polling source).
     public var exitsNotSeen: UInt64 = 0
+
+    public init() {}
 }

@@ -132,21 +132,59 @@ public struct JSONWriter {
         bytes.append(UInt8(ascii: "\""))
     }
 
+    /// JSON's own escapes, plus `\u` escapes for what is valid JSON but acts on a terminal that
+    /// shows it (`aiops trace --json` on a terminal, `jq -r`): C1 controls (an 8-bit CSI is
+    /// U+009B), the bidirectional marks, overrides and isolates ("Trojan Source"), and the line
+    /// and paragraph separators. The decoded string is unchanged: the bytes stay exact.
+    /// `utf8` is valid UTF-8 (a String, or a valid run of untrusted bytes).
     private mutating func appendEscaped<C: Collection>(_ utf8: C) where C.Element == UInt8 {
-        let hex: [UInt8] = Array("0123456789abcdef".utf8)
-        for byte in utf8 {
+        var index = utf8.startIndex
+        while index != utf8.endIndex {
+            let byte = utf8[index]
             switch byte {
             case UInt8(ascii: "\""): bytes.append(contentsOf: [92, UInt8(ascii: "\"")])
             case 92: bytes.append(contentsOf: [92, 92])
             case 0x0A: bytes.append(contentsOf: [92, UInt8(ascii: "n")])
             case 0x0D: bytes.append(contentsOf: [92, UInt8(ascii: "r")])
             case 0x09: bytes.append(contentsOf: [92, UInt8(ascii: "t")])
-            case 0..<0x20, 0x7F:
-                bytes.append(contentsOf: [
-                    92, UInt8(ascii: "u"), 48, 48, hex[Int(byte >> 4)], hex[Int(byte & 0xF)],
-                ])
+            case 0..<0x20, 0x7F: appendUnicodeEscape(UInt32(byte))
+            case 0xC2, 0xD8, 0xE2:
+                let (scalar, length) = Self.scalar(in: utf8, at: index)
+                if Self.actsOnTerminals(scalar) {
+                    appendUnicodeEscape(scalar)
+                } else {
+                    bytes.append(contentsOf: utf8[index..<utf8.index(index, offsetBy: length)])
+                }
+                index = utf8.index(index, offsetBy: length)
+                continue
             default: bytes.append(byte)
             }
+            index = utf8.index(after: index)
+        }
+    }
+
+    private static func actsOnTerminals(_ scalar: UInt32) -> Bool {
+        switch scalar {
+        case 0x80..<0xA0, 0x061C, 0x200E, 0x200F, 0x2028...0x202E, 0x2066...0x2069: return true
+        default: return false
+        }
+    }
+
+    /// The scalar of the well-formed 2- or 3-byte sequence at `index` and its length.
+    private static func scalar<C: Collection>(in utf8: C, at index: C.Index) -> (UInt32, Int)
+    where C.Element == UInt8 {
+        let lead = UInt32(utf8[index])
+        let second = UInt32(utf8[utf8.index(after: index)])
+        if lead < 0xE0 { return ((lead & 0x1F) << 6 | (second & 0x3F), 2) }
+        let third = UInt32(utf8[utf8.index(index, offsetBy: 2)])
+        return ((lead & 0x0F) << 12 | (second & 0x3F) << 6 | (third & 0x3F), 3)
+    }
+
+    private mutating func appendUnicodeEscape(_ scalar: UInt32) {
+        let hex: [UInt8] = Array("0123456789abcdef".utf8)
+        bytes.append(contentsOf: [92, UInt8(ascii: "u")])
+        for shift in stride(from: 12, through: 0, by: -4) {
+            bytes.append(hex[Int((scalar >> UInt32(shift)) & 0xF)])
         }
     }
 }

@@ -120,13 +120,29 @@ public enum HistoryDamage: Hashable, Sendable, CustomStringConvertible {
     }
 }
 
-/// The store cannot be used at all: no history is kept, and the daemon carries on without.
+/// The store cannot be used. `kind` says whether anything is wrong with the file at all:
+/// a refusal means what is at the path is not aiops's to touch (nothing was changed); the
+/// other kinds leave the file as it was too, and are about this host or this moment.
 public struct HistoryStoreError: Error, Hashable, Sendable, CustomStringConvertible {
+    public enum Kind: Hashable, Sendable {
+        /// What is at the path is not an aiops history (another file, a device, a link, a
+        /// database of another program or of a newer aiops): aiops will not open, migrate or
+        /// move it. The operator names another path.
+        case refused
+        /// The file (or its directory) cannot be opened for lack of permission.
+        case permission
+        /// Anything else: an I/O error, too many open files, a lock held too long, SQLite's
+        /// own failure. Transient or environmental, never a reason to set the file aside.
+        case failed
+    }
+
+    public var kind: Kind
     public var message: String
     /// SQLite's extended result code, when SQLite reported it.
     public var sqliteCode: Int32?
 
-    public init(_ message: String, sqliteCode: Int32? = nil) {
+    public init(_ message: String, kind: Kind = .failed, sqliteCode: Int32? = nil) {
+        self.kind = kind
         self.message = message
         self.sqliteCode = sqliteCode
     }

@@ -24,9 +24,11 @@ public final class HistoryReader: HistoryReading, Sendable {
     public static func open(at path: String = HistoryStore.defaultPath) throws(HistoryStoreError)
         -> HistoryReader
     {
+        let path = FileSystem.resolvingParentDirectory(of: path)
         switch try FileInspection.inspect(path) {
         case .missing: throw HistoryStoreError("there is no history at \(path)")
         case .damaged(let damage): throw HistoryStoreError("the history \(path) \(damage)")
+        case .refused(let damage): throw HistoryStoreError("the history \(path) \(damage)", kind: .refused)
         case .candidate: break
         }
         let connection: SQLiteConnection
@@ -51,6 +53,7 @@ public final class HistoryReader: HistoryReading, Sendable {
         case .empty: throw HistoryStoreError("the history \(path) has no data yet")
         case .damaged(let damage): throw HistoryStoreError("the history \(path) \(damage)")
         case .busy(let message): throw HistoryStoreError("the history \(path) is locked: \(message)")
+        case .cannotOpen(let error): throw error
         }
     }
 

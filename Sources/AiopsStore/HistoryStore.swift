@@ -43,6 +43,8 @@ public final class HistoryStore: HistoryReading, Sendable {
     static func open(
         at path: String, limits: HistoryLimits, now: @escaping @Sendable () -> Int64
     ) throws(HistoryStoreError) -> (store: HistoryStore, report: HistoryOpenReport) {
+        try FileSystem.createParentDirectories(of: path)
+        let path = FileSystem.resolvingParentDirectory(of: path)
         let (connection, outcome) = try HistoryOpener.open(path, limits: limits, now: now())
         let engine = StoreEngine(connection: connection, path: path, limits: limits, now: now)
         // A failed first prune is not a reason to refuse the history: it is retried later and

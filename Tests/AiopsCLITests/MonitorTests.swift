@@ -158,12 +158,18 @@ struct MonitorTests {
         #expect(alerts.count == 1)
     }
 
-    @Test("a corrupt history file is set aside, reported once, and monitoring goes on")
+    @Test("a corrupt aiops history is set aside, reported once, and monitoring goes on")
     func corruptHistory() async throws {
         let directory = TemporaryDirectory()
         let historyPath = directory.file("history.sqlite")
-        let garbage = Data(
-            "SQLite format 3\u{0}".utf8 + (0..<8192).map { UInt8(truncatingIfNeeded: $0 &* 131) })
+        // A real aiops history (its header carries aiops's application id) whose pages after
+        // the header are overwritten: aiops's own file, proven damaged.
+        let (store, _) = try HistoryStore.open(at: directory.file("model.sqlite"))
+        store.close()
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: directory.file("model.sqlite")))
+        for index in 100..<bytes.count { bytes[index] = UInt8(truncatingIfNeeded: index &* 131) }
+        let garbage = bytes
+        for suffix in ["", "-wal", "-shm"] { unlink(directory.file("model.sqlite") + suffix) }
         try garbage.write(to: URL(fileURLWithPath: historyPath))
         let victim = try startChild(BuildProducts.testChild, ["sleep", "600"], in: directory.path)
         let monitor = try await Self.startMonitor([
@@ -183,10 +189,75 @@ struct MonitorTests {
         }
         #expect(problems.count == 1, "\(monitor.standardOutput)")
         let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
-        let movedAside = try #require(names.first { $0.hasPrefix("history.sqlite.corrupt-") })
+        // The database itself, not the -wal/-shm SQLite made beside it while looking.
+        let movedAside = try #require(
+            names.first {
+                $0.hasPrefix("history.sqlite.corrupt-") && !$0.hasSuffix("-wal") && !$0.hasSuffix("-shm")
+            })
         #expect(try Data(contentsOf: URL(fileURLWithPath: directory.file(movedAside))) == garbage)
         let exits = try HistoryReader.open(at: historyPath).exits().filter { $0.pid == victim.pid }
         #expect(exits.count == 1)
+    }
+
+    @Test(
+        "--history naming a file aiops did not create (a copy of /etc/passwd, a device node): exit 2, untouched",
+        arguments: ["passwd", "device"])
+    func refusedHistory(kind: String) throws {
+        let directory = TemporaryDirectory()
+        let path = directory.file(kind)
+        if kind == "passwd" {
+            try Data(contentsOf: URL(fileURLWithPath: "/etc/passwd")).write(to: URL(fileURLWithPath: path))
+        } else {
+            try #require(getuid() == 0, "mknod needs root (CI runs as root)")
+            #expect(mknod(path, S_IFCHR | 0o666, deviceNumber(major: 1, minor: 3)) == 0)
+        }
+        var before = stat()
+        lstat(path, &before)
+        let bytesBefore = kind == "passwd" ? try Data(contentsOf: URL(fileURLWithPath: path)) : nil
+        let result = try runCommand(
+            BuildProducts.aiops,
+            ["monitor", "processes", "--critical", "1", "--history", path, "--duration", "1s"], timeout: 60)
+        #expect(result.status == 2, "stderr: \(result.standardError)")
+        #expect(result.standardError.contains("refusing the history \(path)"), "\(result.standardError)")
+        #expect(!result.standardError.contains("monitoring with"), "it must not start")
+        var after = stat()
+        lstat(path, &after)
+        #expect(
+            after.st_ino == before.st_ino && after.st_mode == before.st_mode
+                && after.st_rdev == before.st_rdev)
+        if let bytesBefore { #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == bytesBefore) }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == [kind])
+    }
+
+    @Test("a history that cannot be opened for lack of descriptors is not corruption: never moved aside")
+    func historyWithoutDescriptors() throws {
+        let directory = TemporaryDirectory()
+        let path = directory.file("history.sqlite")
+        let (store, _) = try HistoryStore.open(at: path)
+        store.close()
+        var before = stat()
+        lstat(path, &before)
+        // So few descriptors that SQLite, or the look at the header before it, runs out: which
+        // limit does it depends on what the monitor opened first, so several are tried, and at
+        // least one must have left the history unavailable for the test to mean anything.
+        var unavailable = 0
+        for limit in [6, 8, 10, 12] {
+            let result = try runCommand(
+                "/usr/bin/prlimit",
+                [
+                    "--nofile=\(limit):\(limit)", BuildProducts.aiops, "monitor", "processes", "--critical",
+                    "1",
+                    "--history", path, "--duration", "1s", "--backend", "poll",
+                ], timeout: 60)
+            if result.standardError.contains("history \(path): unavailable") { unavailable += 1 }
+            let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+            #expect(names.allSatisfy { !$0.contains("corrupt") }, "limit \(limit): \(names)")
+        }
+        #expect(unavailable > 0, "no limit made the history unavailable: the test proved nothing")
+        var after = stat()
+        lstat(path, &after)
+        #expect(after.st_ino == before.st_ino)
+        _ = try HistoryReader.open(at: path)
     }
 
     @Test(

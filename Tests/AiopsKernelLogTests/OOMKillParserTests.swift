@@ -1,5 +1,6 @@
 import AiopsCore
 import AiopsKernelLog
+import Foundation
 import Testing
 
 @Suite("kernel log OOM kills")
@@ -47,6 +48,32 @@ struct OOMKillParserTests {
         #expect(kill.pid == 4242)
         #expect(kill.limitCgroup == nil)
         #expect(!kill.isCgroupLimit)
+    }
+
+    /// The kernel's own segfault line for a process that named itself "oom-kill:" and whose
+    /// binary's name carries an OOM line's fields: genuine kernel text (facility kern), so the
+    /// transport cannot tell it apart; only the prefix, longer than any task name, can.
+    @Test("a kernel segfault line of a process named oom-kill: is not an OOM kill")
+    func forgedBySegfault() throws {
+        var parser = OOMKillParser()
+        let line =
+            "oom-kill:[4242]: segfault at 0 ip 0000000000401136 sp 00007ffd5f7c1e60 error 6 in "
+            + "x,constraint=CONSTRAINT_MEMCG,oom_memcg=/system.slice/nginx.service,"
+            + "task_memcg=/system.slice/nginx.service,task=nginx,pid=4242,[401000+1000]"
+        parser.add(Array(line.utf8), time: 5)
+        parser.add(Array("Killed process 4242 (nginx) total-vm:1kB, anon-rss:1kB".utf8), time: 6)
+        #expect(parser.kills.isEmpty, "\(parser.kills)")
+        // Every constraint the kernel writes still parses.
+        for constraint in ["NONE", "CPUSET", "MEMORY_POLICY", "MEMCG"] {
+            var genuine = OOMKillParser()
+            genuine.add(
+                Array(
+                    Self.oomKill.replacingOccurrences(
+                        of: "CONSTRAINT_MEMCG", with: "CONSTRAINT_\(constraint)"
+                    ).utf8),
+                time: 1)
+            #expect(genuine.kills.count == 1, "\(constraint)")
+        }
     }
 
     @Test("kmsg records: facility, sequence, time; user-space writes are told apart")

@@ -242,3 +242,8 @@ public func writeExecutableScript(_ text: String, to path: String) throws {
             .fileWriteUnknown, userInfo: [NSFilePathErrorKey: path, "stderr": result.standardError])
     }
 }
+
+/// glibc's makedev(), which Swift cannot import (a macro): the device number of major:minor.
+public func deviceNumber(major: UInt64, minor: UInt64) -> dev_t {
+    dev_t((major & 0xFFF) << 8 | (minor & 0xFF) | (minor & ~0xFF) << 12 | (major & ~0xFFF) << 32)
+}

@@ -14,10 +14,12 @@ final class HistoryWriter {
     private(set) var stored: UInt64 = 0
 
     /// Opens the history at `path` (nil: none). Returns the writer and the alerts and notes its
-    /// opening produced (a damaged file set aside, a history that cannot be kept).
+    /// opening produced (a damaged file set aside, a history that cannot be kept). Throws a
+    /// usage error when what is at `path` is not aiops's (another file, a device, a link): the
+    /// operator named the wrong path, and monitoring must not start on a guess.
     static func open(
         path: String?, limits: HistoryLimits, clock: WallClock
-    ) -> (HistoryWriter, alerts: [Alert], note: String?) {
+    ) throws(AiopsError) -> (HistoryWriter, alerts: [Alert], note: String?) {
         guard let path else { return (HistoryWriter(path: nil, store: nil), [], "history: off") }
         let now = clock.unixNanoseconds(BootInstant.now())
         do throws(HistoryStoreError) {
@@ -26,6 +28,9 @@ final class HistoryWriter {
                 HistoryWriter(path: path, store: store), report.alert(at: now).map { [$0] } ?? [],
                 report.description
             )
+        } catch  where error.kind == .refused {
+            throw AiopsError(
+                .usage, error.message, hint: "--history names the file aiops keeps; --no-history keeps none")
         } catch {
             let alert = Alert(
                 kind: .monitorProblem, severity: .critical, unixNanoseconds: now, subject: "history \(path)",

@@ -57,6 +57,9 @@ final class MonitorDaemon {
         let inputs = MonitorInputs(intervalNanoseconds: settings.rules.intervalNanoseconds)
         inputs.installSignals(onStop: Self.armStopDeadline)
         let pidFile = try options.pidFile.map { path throws(AiopsError) in try PidFile(path: path) }
+        // The history before the kernel: a path that is not aiops's to use ends the start here.
+        let (history, historyAlerts, historyNote) = try HistoryWriter.open(
+            path: settings.historyPath, limits: settings.historyLimits, clock: clock)
         let opened = try openLifecycleSource(options.backend, options: SourceOptions())
         let source = opened.source
         let table = ProcessTable()
@@ -65,8 +68,6 @@ final class MonitorDaemon {
         let engine = MonitorEngine(rules: settings.rules, clock: clock)
         engine.begin()
 
-        let (history, historyAlerts, historyNote) = HistoryWriter.open(
-            path: settings.historyPath, limits: settings.historyLimits, clock: clock)
         var dispatcher = try MonitorSinks.dispatcher(settings, json: options.json)
 
         announce(opened, engine: engine, historyNote: historyNote)

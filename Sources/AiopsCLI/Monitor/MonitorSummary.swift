@@ -41,6 +41,7 @@ struct MonitorSummary {
             losses.append("\(engine.exitsNotSeen) critical exits found by scan, not seen")
         }
         if tableEvictions > 0 { losses.append("\(tableEvictions) process records evicted") }
+        if historyDropped > 0 { losses.append("\(historyDropped) history records not written") }
         for sink in alerts.sinks where sink.dropped > 0 || sink.failed > 0 || sink.timedOut > 0 {
             losses.append(
                 "alert sink \(sink.sink): \(sink.failed) failed, \(sink.timedOut) timed out, \(sink.dropped) dropped"

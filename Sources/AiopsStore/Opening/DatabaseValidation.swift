@@ -1,5 +1,9 @@
 import CSQLite
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// The checks made through SQLite, on a read-only connection (so nothing is written into a file
 /// that may be moved aside): is it an aiops history, of a version this build reads, with exactly
 /// the schema aiops creates, and does `PRAGMA quick_check` find it sound.
@@ -13,6 +17,9 @@ enum DatabaseValidation {
         /// Another process holds a lock past the busy timeout: nothing is wrong with the file,
         /// and it must not be moved aside for it.
         case busy(String)
+        /// SQLite could not open or read it (permission, an I/O error, no memory): a fact about
+        /// this host or this moment, not about the file, which must not be moved aside for it.
+        case cannotOpen(HistoryStoreError)
     }
 
     /// `integrityCheck`: quick_check reads every page (measured: about 0.1 s for 64 MiB); the
@@ -25,7 +32,7 @@ enum DatabaseValidation {
             try connection.enableDefensiveMode()
             return try validate(connection, integrityCheck: integrityCheck)
         } catch {
-            return verdict(for: error)
+            return verdict(for: error, path: path)
         }
     }
 
@@ -41,7 +48,7 @@ enum DatabaseValidation {
             let names = objects.map { "\($0.type) \($0.name)" }.joined(separator: ", ")
             return .damaged(
                 .foreignDatabase(
-                    "application id \(hex(applicationID)), not aiops's \(hex(Schema.applicationID))"
+                    "application id \(Schema.hex(applicationID)), not aiops's \(Schema.hex(Schema.applicationID))"
                         + (names.isEmpty ? "" : "; holds \(names)")))
         }
         guard version <= Schema.currentVersion else { return .damaged(.newerSchema(version: version)) }
@@ -78,20 +85,21 @@ enum DatabaseValidation {
         return nil
     }
 
-    /// What an SQLite error at validation says about the file.
-    static func verdict(for error: SQLiteError) -> Verdict {
+    /// What an SQLite error at validation says about the file: only "not a database" and
+    /// "corrupt" are about the file itself.
+    static func verdict(for error: SQLiteError, path: String) -> Verdict {
         switch error.primaryCode {
         case SQLITE_BUSY, SQLITE_LOCKED: return .busy(error.description)
         case SQLITE_NOTADB: return .damaged(.notSQLite)
         case SQLITE_CORRUPT: return .damaged(.failedIntegrityCheck(error.message))
-        case SQLITE_CANTOPEN, SQLITE_IOERR, SQLITE_PERM, SQLITE_AUTH:
-            return .damaged(.unreadable(error.message))
-        default: return .damaged(.unusable(error.message))
+        default:
+            let denied =
+                error.primaryCode == SQLITE_PERM || error.primaryCode == SQLITE_AUTH
+                || (access(path, R_OK) != 0 && errno == EACCES)
+            return .cannotOpen(
+                HistoryStoreError(
+                    "cannot open \(path): \(error)", kind: denied ? .permission : .failed,
+                    sqliteCode: error.code))
         }
-    }
-
-    private static func hex(_ value: Int32) -> String {
-        let digits = String(UInt32(bitPattern: value), radix: 16)
-        return "0x" + String(repeating: "0", count: max(0, 8 - digits.count)) + digits
     }
 }

@@ -13,7 +13,7 @@ enum FileSystem {
         if lstat(path, &info) == 0 { return info }
         let error = errno
         if error == ENOENT { return nil }
-        throw HistoryStoreError("cannot examine \(path): \(errorText(error))")
+        throw HistoryStoreError("cannot examine \(path): \(errorText(error))", kind: kind(of: error))
     }
 
     static func isRegular(_ info: stat) -> Bool { info.st_mode & S_IFMT == S_IFREG }
@@ -50,9 +50,24 @@ enum FileSystem {
             }
             let error = errno
             guard error == EEXIST else {
-                throw HistoryStoreError("cannot create directory \(current): \(errorText(error))")
+                throw HistoryStoreError(
+                    "cannot create directory \(current): \(errorText(error))", kind: kind(of: error))
             }
         }
+    }
+
+    /// `path` with its directory resolved (realpath): the operator may keep the history in a
+    /// directory reached through a symbolic link, which SQLite's no-follow open would refuse.
+    /// The last component stays as it is: a link *there* is still never followed. Unchanged
+    /// when the directory cannot be resolved (the open that follows says why).
+    static func resolvingParentDirectory(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return path }
+        let name = path[path.index(after: slash)...]
+        let directory = slash == path.startIndex ? "/" : String(path[..<slash])
+        guard let resolved = realpath(directory, nil) else { return path }
+        defer { free(resolved) }
+        let base = String(cString: resolved)
+        return (base == "/" ? "" : base) + "/" + name
     }
 
     /// Creates an empty file that did not exist, 0640. SQLite would create it 0644 minus the
@@ -60,7 +75,8 @@ enum FileSystem {
     static func createEmptyFile(_ path: String) throws(HistoryStoreError) {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o640)
         guard descriptor >= 0 else {
-            throw HistoryStoreError("cannot create \(path): \(errorText(errno))")
+            let error = errno
+            throw HistoryStoreError("cannot create \(path): \(errorText(error))", kind: kind(of: error))
         }
         fchmod(descriptor, 0o640)
         close(descriptor)
@@ -79,6 +95,16 @@ enum FileSystem {
         guard descriptor >= 0 else { return }
         fsync(descriptor)
         close(descriptor)
+    }
+
+    /// The error for a file that could not be opened or read: permission apart from the rest
+    /// (an I/O error, no descriptors left), and neither a reason to set the file aside.
+    static func cannotRead(_ path: String, _ error: Int32) -> HistoryStoreError {
+        HistoryStoreError("cannot read \(path): \(errorText(error))", kind: kind(of: error))
+    }
+
+    static func kind(of error: Int32) -> HistoryStoreError.Kind {
+        error == EACCES || error == EPERM ? .permission : .failed
     }
 
     static func errorText(_ error: Int32) -> String {

@@ -1,22 +1,30 @@
-/// The daemon's way into its history: look at what is at the path, set aside anything that is
-/// not a sound aiops history, create what is missing, configure the connection, migrate.
+/// The daemon's way into its history: look at what is at the path, refuse what is not aiops's,
+/// set aside an aiops history proven damaged, create what is missing, configure the
+/// connection, migrate. A file that merely cannot be opened (permission, I/O, no descriptors,
+/// a lock) is never set aside: that is a fact about the host, not the file.
 enum HistoryOpener {
     static func open(
         _ path: String, limits: HistoryLimits, now: Int64
     ) throws(HistoryStoreError) -> (SQLiteConnection, HistoryOpenReport.Outcome) {
-        try FileSystem.createParentDirectories(of: path)
         var damage: HistoryDamage?
         var existing = false
         switch try FileInspection.inspect(path) {
         case .missing: break
+        case .refused(let found): throw refusal(path, found)
         case .damaged(let found): damage = found
-        case .candidate:
+        case .candidate(let claimed):
             switch DatabaseValidation.validate(path, integrityCheck: true) {
             case .history: existing = true
             case .empty: break
-            case .damaged(let found): damage = found
+            case .damaged(let found):
+                // A newer aiops's history is sound: this build must not downgrade or bury it.
+                if case .newerSchema = found { throw refusal(path, found) }
+                // Without aiops's application id in its header, the file was never ours.
+                guard claimed else { throw refusal(path, found) }
+                damage = found
             case .busy(let message):
                 throw HistoryStoreError("the history \(path) is locked by another process: \(message)")
+            case .cannotOpen(let error): throw error
             }
         }
         var recovery: HistoryRecovery?
@@ -37,6 +45,18 @@ enum HistoryOpener {
         } catch {
             throw HistoryStoreError("cannot open the history \(path): \(error)", sqliteCode: error.code)
         }
+    }
+
+    /// What is at `path` is not aiops's: nothing was changed, and the operator is told why.
+    static func refusal(_ path: String, _ found: HistoryDamage) -> HistoryStoreError {
+        var message = "refusing the history \(path): it \(found)"
+        if case .orphanedCompanions = found {
+            message += " (remove them if an aiops history was deleted without them)"
+        }
+        message +=
+            "; aiops opens, upgrades or sets aside only a history it created (an empty file, or SQLite with"
+            + " aiops's application id): name another path"
+        return HistoryStoreError(message, kind: .refused)
     }
 
     /// The writer's connection settings.

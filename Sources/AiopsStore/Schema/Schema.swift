@@ -9,6 +9,12 @@ enum Schema {
     /// both tell an aiops history from any other SQLite file by it.
     static let applicationID: Int32 = 0x6169_6F70
 
+    /// An application id as messages show it: 0x61696f70.
+    static func hex(_ value: Int32) -> String {
+        let digits = String(UInt32(bitPattern: value), radix: 16)
+        return "0x" + String(repeating: "0", count: max(0, 8 - digits.count)) + digits
+    }
+
     /// The newest version this build writes; `migrations.count`.
     static var currentVersion: Int { migrations.count }
 
