@@ -119,7 +119,7 @@ struct Doctor {
                 source.exitVariant
             )
         } catch {
-            return (Check(name: "BPF lifecycle tracer", status: .missing, detail: error.message), nil)
+            return (Check(name: "BPF lifecycle tracer", status: .missing, detail: "\(error)"), nil)
         }
     }
 
@@ -128,7 +128,7 @@ struct Doctor {
             _ = try ProcConnectorSource()
             return Check(name: "proc connector", status: .ok, detail: "subscribed to netlink CN_IDX_PROC")
         } catch {
-            return Check(name: "proc connector", status: .missing, detail: error.message)
+            return Check(name: "proc connector", status: .missing, detail: "\(error)")
         }
     }
 

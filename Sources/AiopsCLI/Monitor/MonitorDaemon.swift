@@ -57,7 +57,7 @@ final class MonitorDaemon {
         let inputs = MonitorInputs(intervalNanoseconds: settings.rules.intervalNanoseconds)
         inputs.installSignals(onStop: Self.armStopDeadline)
         let pidFile = try options.pidFile.map { path throws(AiopsError) in try PidFile(path: path) }
-        let opened = try openLifecycleSource(options.backend, options: SourceOptions())
+        let opened = try openLifecycleSourceWorded(options.backend, options: SourceOptions())
         let source = opened.source
         let table = ProcessTable()
         table.deduplicatesExits = !source.reportsEachExitOnce

@@ -39,7 +39,7 @@ final class TraceSession {
         sourceOptions.emitSIGCHLD = options.includeSIGCHLD
         sourceOptions.ringBytes = options.ringBytes
         sourceOptions.pollIntervalNanoseconds = options.pollIntervalNanoseconds
-        let opened = try openLifecycleSource(options.backend, options: sourceOptions)
+        let opened = try openLifecycleSourceWorded(options.backend, options: sourceOptions)
         let source = opened.source
         announce(opened)
 
