@@ -12,6 +12,9 @@ public enum AiopsExitCode: Int32, Sendable {
     case unavailable = 69
     /// A bug of ours (e.g. the verifier rejected our program).
     case software = 70
+    /// The report could not be written: disk full, I/O error (a reader that closed the pipe is
+    /// not an error).
+    case ioError = 74
     /// Needs privileges the caller does not have.
     case noPermission = 77
 }

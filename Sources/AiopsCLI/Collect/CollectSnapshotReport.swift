@@ -21,16 +21,12 @@ struct CollectSnapshotReport {
             facts: facts, samples: ProcessSampler().sampleAll(), unixSeconds: unixNow(), time: time)
     }
 
-    func print(samples snapshot: Snapshot) {
+    func print(samples snapshot: Snapshot) throws(AiopsError) {
         let builder = ProcessRowBuilder(facts: snapshot.facts, nowUnixSeconds: snapshot.unixSeconds)
         let rows = snapshot.samples.map(builder.row).ordered(by: options.sort, top: options.top)
-        let output = OutputSink(fd: 1)
         switch options.format {
         case .table:
-            for line in ProcessTableLayout.lines(
-                rows, window: false, style: TerminalStyle.detect(for: output))
-            {
-                output.writeLine(line)
+            try ReportOutput.writeLines { style in ProcessTableLayout.lines(rows, window: false, style: style)
             }
         case .json:
             var json = JSONWriter(reservingCapacity: 1 << 16)
@@ -42,12 +38,10 @@ struct CollectSnapshotReport {
             for row in rows { ProcessJSON.write(row, into: &json) }
             json.endArray()
             json.endObject()
-            output.write(json.bytes)
-            output.write([10])
+            try ReportOutput.writeJSON(json.bytes)
         case .csv:
-            for line in ProcessCSV.lines(rows) { output.writeLine(line) }
+            try ReportOutput.writeLines { _ in ProcessCSV.lines(rows) }
         }
-        output.flush()
     }
 }
 

@@ -53,7 +53,7 @@ struct AnalyzeRestartsCommand: ParsableCommand {
     func run() throws {
         let options = try options()
         let report = try RestartsReportBuilder.build(options)
-        ReportOutput.write(
+        try ReportOutput.write(
             json: options.json, encode: { RestartsJSON.encode(report) },
             panel: { RestartsTable.panel(report) })
     }

@@ -37,7 +37,7 @@ struct AnalyzeServiceCommand: ParsableCommand {
     func run() throws {
         let target = try ServiceTarget.resolve(unit: unit())
         let report = try ServiceReportBuilder.build(target, detail: detail)
-        ReportOutput.write(
+        try ReportOutput.write(
             json: json, encode: { ServiceJSON.encode(report) }, panel: { ServiceTable.panel(report) })
     }
 }

@@ -57,7 +57,7 @@ struct CollectProcessesCommand: AsyncParsableCommand {
         if let window = options.durationNanoseconds {
             try await CollectWindowSession(options: options, durationNanoseconds: window).run()
         } else {
-            CollectSnapshotReport(options: options).print(samples: CollectSnapshotReport.takeSnapshot())
+            try CollectSnapshotReport(options: options).print(samples: CollectSnapshotReport.takeSnapshot())
         }
     }
 

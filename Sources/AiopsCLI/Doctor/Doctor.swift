@@ -51,17 +51,13 @@ struct Doctor {
             limitations = ProcPollSource.limitations(
                 intervalNanoseconds: ProcPollSource.Configuration().intervalNanoseconds)
         }
-        let output = OutputSink(fd: 1)
         if json {
-            output.write(renderJSON(checks, backend: backend, limitations: limitations))
-            output.write([10])
+            try ReportOutput.writeJSON(renderJSON(checks, backend: backend, limitations: limitations))
         } else {
-            let style = TerminalStyle.detect(for: output)
-            for line in renderTable(checks, backend: backend, limitations: limitations, style: style) {
-                output.writeLine(line)
+            try ReportOutput.writeLines { style in
+                renderTable(checks, backend: backend, limitations: limitations, style: style)
             }
         }
-        output.flush()
     }
 
     private func kernelCheck() -> Check {
