@@ -19,8 +19,8 @@ struct AnalyzeServiceCommand: ParsableCommand {
     @Flag(help: "More: every process, ExecStart, user, 30 events and 40 journal lines.")
     var detail = false
 
-    @Flag(help: "One JSON object instead of the report (schema aiops.analyze.service/1).")
-    var json = false
+    @OptionGroup var output: JSONOutputOption
+    var json: Bool { output.json }
 
     func validate() throws {
         _ = try unit()
