@@ -99,7 +99,8 @@ struct AiopsCommand: AsyncParsableCommand {
         abstract: "Why a process died, why a service restarts, what a process is doing — from kernel truth.",
         discussion: """
             Exit codes: 0 success, 1 failure, 2 usage error, 66 no such target (PID, unit),
-            69 not supported on this host, 70 internal error, 77 permission denied.
+            69 not supported on this host, 70 internal error, 74 output could not be written,
+            77 permission denied. A reader that closes the pipe early (| head) is not an error.
             """,
         version: "0.1.0",
         subcommands: [

@@ -12,11 +12,18 @@ public enum AiopsExitCode: Int32, Sendable {
     case unavailable = 69
     /// A bug of ours (e.g. the verifier rejected our program).
     case software = 70
+    /// The report could not be written: disk full, I/O error (a reader that closed the pipe is
+    /// not an error).
+    case ioError = 74
     /// Needs privileges the caller does not have.
     case noPermission = 77
 }
 
-/// An error the operator can act on: what went wrong, and what to do about it.
+/// An error the operator can act on: what went wrong, what to do about it, and the exit code.
+/// It is the CLI's wording. Lower layers throw typed errors that only say what happened
+/// (AiopsTrace's BPFLoadError/ProcConnectorError/LifecycleSourceError, AiopsAlert's
+/// AlertSinkSetupError) and AiopsCLI/Errors turns them into this; AiopsSystemd and
+/// AiopsDiagnose still throw it directly, which is yet to be converted.
 public struct AiopsError: Error, Sendable, CustomStringConvertible {
     public var exitCode: AiopsExitCode
     public var message: String

@@ -1,5 +1,3 @@
-import AiopsCore
-
 /// Which lifecycle source a trace uses.
 public enum BackendChoice: String, Sendable, CaseIterable {
     /// BPF, else the proc connector, else /proc polling.
@@ -31,19 +29,25 @@ public struct OpenedSource {
 /// Opens the chosen source, or with `auto` the best one this host allows. An explicit choice
 /// that fails is an error (so `--backend bpf` never silently degrades); `auto` records why it
 /// fell back so the banner can say what is missing.
-public func openLifecycleSource(_ choice: BackendChoice, options: SourceOptions) throws(AiopsError)
+public func openLifecycleSource(_ choice: BackendChoice, options: SourceOptions) throws(LifecycleSourceError)
     -> OpenedSource
 {
     let nested = PIDNamespace.isHost() == false
     switch choice {
-    case .bpf, .proc:
-        if nested {
-            throw AiopsError(
-                .unavailable, PIDNamespace.nestedMessage, hint: "use --backend poll, or run aiops on the host"
-            )
+    case .bpf:
+        if nested { throw .nestedPIDNamespace }
+        do throws(BPFLoadError) {
+            return OpenedSource(source: try openBPF(options), fallbackReasons: [])
+        } catch {
+            throw .bpf(error)
         }
-        if choice == .bpf { return OpenedSource(source: try openBPF(options), fallbackReasons: []) }
-        return OpenedSource(source: try openConnector(options), fallbackReasons: [])
+    case .proc:
+        if nested { throw .nestedPIDNamespace }
+        do throws(ProcConnectorError) {
+            return OpenedSource(source: try openConnector(options), fallbackReasons: [])
+        } catch {
+            throw .procConnector(error)
+        }
     case .poll:
         return OpenedSource(source: openPoll(options), fallbackReasons: [])
     case .auto:
@@ -54,18 +58,18 @@ public func openLifecycleSource(_ choice: BackendChoice, options: SourceOptions)
         do {
             return OpenedSource(source: try openBPF(options), fallbackReasons: [])
         } catch {
-            reasons.append("BPF: \(error.message)")
+            reasons.append("BPF: \(error)")
         }
         do {
             return OpenedSource(source: try openConnector(options), fallbackReasons: reasons)
         } catch {
-            reasons.append("proc connector: \(error.message)")
+            reasons.append("proc connector: \(error)")
         }
         return OpenedSource(source: openPoll(options), fallbackReasons: reasons)
     }
 }
 
-private func openBPF(_ options: SourceOptions) throws(AiopsError) -> BPFLifecycleSource {
+private func openBPF(_ options: SourceOptions) throws(BPFLoadError) -> BPFLifecycleSource {
     var configuration = BPFLifecycleSource.Configuration()
     configuration.emitThreads = options.emitThreads
     configuration.emitSIGCHLD = options.emitSIGCHLD
@@ -75,7 +79,7 @@ private func openBPF(_ options: SourceOptions) throws(AiopsError) -> BPFLifecycl
     return try BPFLifecycleSource(configuration: configuration)
 }
 
-private func openConnector(_ options: SourceOptions) throws(AiopsError) -> ProcConnectorSource {
+private func openConnector(_ options: SourceOptions) throws(ProcConnectorError) -> ProcConnectorSource {
     var configuration = ProcConnectorSource.Configuration()
     configuration.emitThreads = options.emitThreads
     if let capacity = options.queueCapacity { configuration.queueCapacity = capacity }

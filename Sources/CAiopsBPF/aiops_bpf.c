@@ -44,26 +44,44 @@ static void copy_line(char *destination, size_t capacity, const char *text)
 		destination[--length] = '\0';
 }
 
+/* Keeps the end of the verifier's log: its last lines say which instruction it refused and why. */
+static void keep_log_tail(char *destination, size_t capacity, const char *text)
+{
+	const char *begin = strstr(text, "BEGIN PROG LOAD LOG");
+	const char *log = begin != NULL ? strchr(begin, '\n') : NULL;
+	if (log == NULL)
+		return;
+	log++;
+	size_t length = strlen(log);
+	const char *end = strstr(log, "-- END PROG LOAD LOG");
+	if (end != NULL)
+		length = (size_t)(end - log);
+	if (length >= capacity)
+		log += length - (capacity - 1), length = capacity - 1;
+	memcpy(destination, log, length);
+	destination[length] = '\0';
+}
+
 static int capture_libbpf_message(enum libbpf_print_level level, const char *format, va_list args)
 {
-	if (getenv("AIOPS_BPF_DEBUG") != NULL) {
-		va_list copy;
-		va_copy(copy, args);
-		vfprintf(stderr, format, copy);
-		va_end(copy);
-	}
-	if (level == LIBBPF_DEBUG || log_target == NULL)
+	/* One formatting, unbounded: the verifier's log arrives as a single message of many lines. */
+	char *message = NULL;
+	if (vasprintf(&message, format, args) < 0)
 		return 0;
-	char line[512];
-	vsnprintf(line, sizeof(line), format, args);
+	if (getenv("AIOPS_BPF_DEBUG") != NULL)
+		fputs(message, stderr);
 	/* Noise on every kernel >= 5.11, where memlock no longer applies. */
-	if (strstr(line, "RLIMIT_MEMLOCK") != NULL)
-		return 0;
-	if (strstr(line, "BEGIN PROG LOAD LOG") != NULL)
-		log_target->verifier_log = true;
-	if (log_target->first_message[0] == '\0')
-		copy_line(log_target->first_message, sizeof(log_target->first_message), line);
-	copy_line(log_target->last_message, sizeof(log_target->last_message), line);
+	if (level != LIBBPF_DEBUG && log_target != NULL && strstr(message, "RLIMIT_MEMLOCK") == NULL) {
+		if (strstr(message, "BEGIN PROG LOAD LOG") != NULL) {
+			log_target->verifier_log = true;
+			keep_log_tail(log_target->verifier_log_tail, sizeof(log_target->verifier_log_tail),
+				      message);
+		}
+		if (log_target->first_message[0] == '\0')
+			copy_line(log_target->first_message, sizeof(log_target->first_message), message);
+		copy_line(log_target->last_message, sizeof(log_target->last_message), message);
+	}
+	free(message);
 	return 0;
 }
 

@@ -71,8 +71,8 @@ struct CommandSinkTests {
         #expect(dispatcher.shutdown(timeout: .seconds(5)))
         #expect(sink.statistics().failed == 1)
         #expect(sink.statistics().lastError?.contains("No such file or directory") == true)
-        #expect(throws: AiopsError.self) { try QueuedSink.command(.shell("  ")) }
-        #expect(throws: AiopsError.self) { try QueuedSink.command(.arguments([])) }
+        #expect(throws: AlertSinkSetupError.self) { try QueuedSink.command(.shell("  ")) }
+        #expect(throws: AlertSinkSetupError.self) { try QueuedSink.command(.arguments([])) }
     }
 
     @Test("a command that hangs is killed after the timeout, with what it started, and leaves no zombie")

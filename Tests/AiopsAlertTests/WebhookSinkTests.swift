@@ -145,7 +145,7 @@ struct WebhookSinkTests {
             "http://host/a b",
             "http://host/\r\nX-Injected: 1", "127.0.0.1:8080", "http://:80/",
         ] {
-            #expect(throws: AiopsError.self, "\(bad.debugDescription)") {
+            #expect(throws: AlertSinkSetupError.self, "\(bad.debugDescription)") {
                 _ = try QueuedSink.webhook(url: bad, reporter: ProblemLog().reporter)
             }
         }

@@ -23,6 +23,57 @@ struct ArgumentErrorTests {
         #expect(result.standardOutput.isEmpty)
     }
 
+    /// The enumerated options (`--backend`, `--sort`, `--events`) are parsed by the argument
+    /// parser itself: a value outside the set is refused before anything runs, naming the set.
+    static let enumeratedValueErrors: [(arguments: [String], valid: [String])] = [
+        (["trace", "--backend", "ebpf"], ["auto", "bpf", "proc", "poll"]),
+        (["monitor", "processes", "--backend", "BPF"], ["auto", "bpf", "proc", "poll"]),
+        (
+            ["collect", "processes", "--duration", "1s", "--backend", "kprobe"],
+            ["auto", "bpf", "proc", "poll"]
+        ),
+        (["collect", "processes", "--sort", "size"], ["pid", "cpu", "mem", "rss", "time", "start"]),
+        (["trace", "--events", "exec,bogus"], ["exec", "fork", "exit", "signal", "all"]),
+        (["trace", "--events", ""], ["exec", "fork", "exit", "signal", "all"]),
+    ]
+
+    @Test(
+        "a value outside an option's set exits 2, naming the option and the valid values",
+        arguments: enumeratedValueErrors.indices)
+    func enumeratedValue(index: Int) throws {
+        let (arguments, valid) = Self.enumeratedValueErrors[index]
+        let result = try runCommand(BuildProducts.aiops, arguments, timeout: 20)
+        #expect(result.status == 2, "\(arguments): status \(result.status), stderr: \(result.standardError)")
+        #expect(result.standardOutput.isEmpty)
+        let option = try #require(arguments.first { $0.hasPrefix("--") && $0 != "--duration" })
+        #expect(result.standardError.contains(option), "\(arguments): \(result.standardError)")
+        for value in valid {
+            // The parser quotes a short list inline and puts a long one on lines of its own.
+            let named =
+                result.standardError.contains("'\(value)'") || result.standardError.contains("- \(value)\n")
+            #expect(named, "\(arguments): \(result.standardError)")
+        }
+    }
+
+    @Test("the options every report shares are declared once and shown in each command's help")
+    func sharedOptionsInHelp() throws {
+        let commands: [(arguments: [String], options: [String])] = [
+            (["trace"], ["--backend <backend>"]),
+            (["monitor", "processes"], ["--backend <backend>", "--history <path>"]),
+            (["collect", "processes"], ["--backend <backend>", "--json", "--sort <key>"]),
+            (["analyze", "restarts"], ["--history <path>", "--json"]),
+            (["analyze", "process"], ["--json"]), (["analyze", "service"], ["--json"]),
+            (["diagnose", "start-failure"], ["--json"]), (["doctor"], ["--json"]),
+        ]
+        for (arguments, options) in commands {
+            let help = try runCommand(BuildProducts.aiops, arguments + ["--help"], timeout: 20)
+            #expect(help.status == 0, "\(arguments): \(help.standardError)")
+            for option in options {
+                #expect(help.standardOutput.contains(option), "\(arguments) --help lacks \(option)")
+            }
+        }
+    }
+
     @Test("a PID that does not exist exits 66 and says so")
     func missingPID() throws {
         let result = try runCommand(BuildProducts.aiops, ["trace", "--pid", "4194303"], timeout: 20)

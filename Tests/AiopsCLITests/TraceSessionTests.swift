@@ -213,12 +213,12 @@ final class TestCgroup {
 
 @Suite("Output failures")
 struct OutputFailureTests {
-    @Test("a full disk is an error with a message, not a silent success")
+    @Test("a full disk is an error with a message (exit 74, as for the reports), not a silent success")
     func fullDisk() throws {
         let result = try runCommand(
             "/bin/sh", ["-c", "'\(BuildProducts.aiops)' trace --duration 1s > /dev/full"])
-        #expect(result.status == 1)
-        #expect(result.standardError.contains("writing the trace failed"))
+        #expect(result.status == 74)
+        #expect(result.standardError.contains("writing the trace failed: No space left on device"))
     }
 
     @Test("a closed stdout is refused before anything is traced")

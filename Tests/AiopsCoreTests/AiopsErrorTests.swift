@@ -11,6 +11,7 @@ struct AiopsErrorTests {
         #expect(AiopsExitCode.noSuchTarget.rawValue == 66)
         #expect(AiopsExitCode.unavailable.rawValue == 69)
         #expect(AiopsExitCode.software.rawValue == 70)
+        #expect(AiopsExitCode.ioError.rawValue == 74)
         #expect(AiopsExitCode.noPermission.rawValue == 77)
     }
 

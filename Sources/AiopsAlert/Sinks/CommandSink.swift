@@ -34,12 +34,12 @@ extension QueuedSink {
     /// AIOPS_ALERT_KIND, _SEVERITY, _SUBJECT, _SUMMARY, _PID (empty when none), _UNIT (empty
     /// when none) and _REPEATS in its environment, control characters removed. A command still
     /// running after `timeout` is killed with its process group and counted; every child is
-    /// reaped. Throws a usage error for an empty command.
+    /// reaped. Throws AlertSinkSetupError for an empty command.
     public static func command(
         _ command: AlertCommand, timeout: Duration = .seconds(10), queueCapacity: Int = 100,
         reporter: AlertProblemReporter = .standardError
-    ) throws(AiopsError) -> QueuedSink {
-        guard !command.isBlank else { throw AiopsError(.usage, "the alert command is empty") }
+    ) throws(AlertSinkSetupError) -> QueuedSink {
+        guard !command.isBlank else { throw AlertSinkSetupError("the alert command is empty") }
         let argv = command.argv
         let transport = CommandTransport(
             argv: argv, timeout: timeout, baseEnvironment: inheritedEnvironment())

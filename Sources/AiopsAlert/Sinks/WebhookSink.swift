@@ -1,13 +1,11 @@
-import AiopsCore
-
 extension QueuedSink {
     /// POSTs each alert's JSON to `url` (http or https, `Content-Type: application/json`) from a
     /// thread of its own. A dead or slow webhook only fills this sink's queue: the oldest alerts
-    /// are dropped and counted, monitoring never waits. Throws a usage error for a bad URL.
+    /// are dropped and counted, monitoring never waits. Throws AlertSinkSetupError for a bad URL.
     public static func webhook(
         url: String, configuration: WebhookConfiguration = WebhookConfiguration(),
         reporter: AlertProblemReporter = .standardError
-    ) throws(AiopsError) -> QueuedSink {
+    ) throws(AlertSinkSetupError) -> QueuedSink {
         let transport = WebhookTransport(url: try WebhookURL(url), configuration: configuration)
         return QueuedSink(transport: transport, capacity: configuration.queueCapacity, reporter: reporter)
     }

@@ -15,21 +15,16 @@ struct CollectSnapshotReport {
             facts: facts, samples: ProcessSampler().sampleAll(), unixSeconds: unixNow(), time: time)
     }
 
-    func print(samples snapshot: CollectSnapshotView.Snapshot) {
+    func print(samples snapshot: CollectSnapshotView.Snapshot) throws(AiopsError) {
         let builder = ProcessRowBuilder(facts: snapshot.facts, nowUnixSeconds: snapshot.unixSeconds)
         let rows = snapshot.samples.map(builder.row).ordered(by: options.sort, top: options.top)
-        let output = OutputSink(fd: 1)
         switch options.format {
         case .table:
-            for line in CollectSnapshotView.table(rows, style: TerminalStyle.detect(for: output)) {
-                output.writeLine(line)
-            }
+            try ReportOutput.writeLines { style in CollectSnapshotView.table(rows, style: style) }
         case .json:
-            output.write(CollectSnapshotView.json(rows, of: snapshot))
-            output.write([10])
+            try ReportOutput.writeJSON(CollectSnapshotView.json(rows, of: snapshot))
         case .csv:
-            for line in ProcessCSV.lines(rows) { output.writeLine(line) }
+            try ReportOutput.writeLines { _ in ProcessCSV.lines(rows) }
         }
-        output.flush()
     }
 }

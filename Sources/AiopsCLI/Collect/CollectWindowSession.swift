@@ -21,7 +21,7 @@ final class CollectWindowSession {
     }
 
     func run() async throws(AiopsError) {
-        let opened = try openLifecycleSource(options.backend, options: SourceOptions())
+        let opened = try openLifecycleSourceWorded(options.backend, options: SourceOptions())
         if !opened.fallbackReasons.isEmpty {
             printError(
                 "\(opened.fallbackReasons.joined(separator: "; ")) — exits come from \(opened.source.backend.rawValue), "

@@ -38,8 +38,8 @@ struct AnalyzeProcessCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Time between samples (default 1s, at least 50ms).", valueName: "duration"))
     var interval: String = "1s"
 
-    @Flag(help: "One JSON object instead of the report (stable snake_case keys, a \"schema\" field).")
-    var json = false
+    @OptionGroup var output: JSONOutputOption
+    var json: Bool { output.json }
 
     func validate() throws {
         _ = try options()

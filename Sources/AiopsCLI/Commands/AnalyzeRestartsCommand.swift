@@ -26,14 +26,10 @@ struct AnalyzeRestartsCommand: ParsableCommand {
     @Option(help: ArgumentHelp("How far back to look: 1h, 24h, 7d.", valueName: "duration"))
     var period: String = "7d"
 
-    @Option(
-        help: ArgumentHelp(
-            "The monitoring daemon's history to join in (default \(HistoryStore.defaultPath)).",
-            valueName: "path"))
-    var history: String = HistoryStore.defaultPath
+    /// The monitoring daemon's history, joined in.
+    @OptionGroup var monitorHistory: HistoryPathOption
 
-    @Flag(help: "One JSON object instead of the report (schema aiops.analyze.restarts/1).")
-    var json = false
+    @OptionGroup var output: JSONOutputOption
 
     func validate() throws {
         _ = try options()
@@ -48,13 +44,14 @@ struct AnalyzeRestartsCommand: ParsableCommand {
         }
         let nanoseconds = try parseDuration(period, option: "--period")
         return RestartsOptions(
-            unit: unit, periodMicroseconds: Int64(nanoseconds / 1000), historyPath: history, json: json)
+            unit: unit, periodMicroseconds: Int64(nanoseconds / 1000),
+            historyPath: monitorHistory.history ?? HistoryStore.defaultPath, json: output.json)
     }
 
     func run() throws {
         let options = try options()
         let report = try RestartsReportBuilder.build(options)
-        ReportOutput.write(
+        try ReportOutput.write(
             json: options.json, encode: { RestartsJSON.encode(report) },
             panel: { RestartsTable.panel(report) })
     }

@@ -20,8 +20,8 @@ struct AnalyzeServiceCommand: ParsableCommand {
     @Flag(help: "More: every process, ExecStart, user, 30 events and 40 journal lines.")
     var detail = false
 
-    @Flag(help: "One JSON object instead of the report (schema aiops.analyze.service/1).")
-    var json = false
+    @OptionGroup var output: JSONOutputOption
+    var json: Bool { output.json }
 
     func validate() throws {
         _ = try unit()
@@ -38,7 +38,7 @@ struct AnalyzeServiceCommand: ParsableCommand {
     func run() throws {
         let target = try ServiceTarget.resolve(unit: unit())
         let report = try ServiceReportBuilder.build(target, detail: detail)
-        ReportOutput.write(
+        try ReportOutput.write(
             json: json, encode: { ServiceJSON.encode(report) }, panel: { ServiceTable.panel(report) })
     }
 }

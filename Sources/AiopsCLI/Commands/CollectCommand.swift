@@ -32,21 +32,22 @@ struct CollectProcessesCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Time between samples with --duration.", valueName: "duration"))
     var interval: String = "1s"
 
-    @Option(help: ArgumentHelp("Sort by pid, cpu, mem, rss, time or start.", valueName: "key"))
-    var sort: String = "pid"
+    @Option(
+        help: ArgumentHelp(
+            "The column to sort by (time is CPU time, start the start time).", valueName: "key"))
+    var sort: CollectOptions.SortKey = .pid
 
     @Option(help: ArgumentHelp("Only the first N processes after sorting.", valueName: "n"))
     var top: Int?
 
-    @Flag(help: "One JSON document (schema in the README).")
-    var json = false
+    @OptionGroup var output: JSONOutputOption
+    var json: Bool { output.json }
 
     @Flag(help: "CSV with a header line.")
     var csv = false
 
-    @Option(
-        help: ArgumentHelp("Lifecycle source for --duration: auto, bpf, proc or poll.", valueName: "backend"))
-    var backend: String = "auto"
+    /// Where the exits of a --duration window come from.
+    @OptionGroup var lifecycle: BackendOption
 
     func validate() throws {
         _ = try options()
@@ -57,7 +58,7 @@ struct CollectProcessesCommand: AsyncParsableCommand {
         if let window = options.durationNanoseconds {
             try await CollectWindowSession(options: options, durationNanoseconds: window).run()
         } else {
-            CollectSnapshotReport(options: options).print(samples: CollectSnapshotReport.takeSnapshot())
+            try CollectSnapshotReport(options: options).print(samples: CollectSnapshotReport.takeSnapshot())
         }
     }
 
@@ -68,26 +69,20 @@ struct CollectProcessesCommand: AsyncParsableCommand {
         if let window = options.durationNanoseconds, options.intervalNanoseconds > window {
             throw ValidationError("--interval (\(interval)) is longer than --duration (\(duration ?? ""))")
         }
-        guard let key = CollectOptions.SortKey(rawValue: sort) else {
-            throw ValidationError("--sort must be one of pid, cpu, mem, rss, time, start (not '\(sort)')")
-        }
-        options.sort = key
+        options.sort = sort
         if let top {
             guard top > 0 else { throw ValidationError("--top must be a positive number, not \(top)") }
             options.top = top
         }
         guard !(json && csv) else { throw ValidationError("--json and --csv cannot be combined") }
         options.format = json ? .json : (csv ? .csv : .table)
-        guard let choice = BackendChoice(rawValue: backend) else {
-            throw ValidationError("--backend must be one of auto, bpf, proc, poll (not '\(backend)')")
-        }
-        options.backend = choice
+        options.backend = lifecycle.backend
         return options
     }
 }
 
 struct CollectOptions {
-    enum SortKey: String {
+    enum SortKey: String, CaseIterable, ExpressibleByArgument {
         case pid, cpu, mem, rss, time, start
     }
 

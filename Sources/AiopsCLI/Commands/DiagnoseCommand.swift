@@ -29,8 +29,8 @@ struct DiagnoseStartFailureCommand: ParsableCommand {
         help: ArgumentHelp("The unit: nginx, nginx.service, php8.2-fpm.", valueName: "unit"))
     var name: String
 
-    @Flag(help: "One JSON object instead of the report (stable snake_case keys, a \"schema\" field).")
-    var json = false
+    @OptionGroup var output: JSONOutputOption
+    var json: Bool { output.json }
 
     func validate() throws {
         _ = try unit()

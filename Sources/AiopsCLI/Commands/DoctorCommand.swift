@@ -6,10 +6,9 @@ struct DoctorCommand: AsyncParsableCommand {
         commandName: "doctor",
         abstract: "Show what this host supports and which trace backend aiops will use.")
 
-    @Flag(help: "JSON output.")
-    var json = false
+    @OptionGroup var output: JSONOutputOption
 
     func run() async throws {
-        try await Doctor().run(json: json)
+        try await Doctor().run(json: output.json)
     }
 }

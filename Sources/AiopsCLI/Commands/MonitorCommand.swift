@@ -50,10 +50,8 @@ struct MonitorProcessesCommand: AsyncParsableCommand {
             "Settings file (key = value lines, see the README); re-read on SIGHUP.", valueName: "path"))
     var config: String?
 
-    @Option(
-        help: ArgumentHelp("The history database (default /var/lib/aiops/history.sqlite).", valueName: "path")
-    )
-    var history: String?
+    @OptionGroup var historyPath: HistoryPathOption
+    var history: String? { historyPath.history }
 
     @Flag(help: "Keep no history.")
     var noHistory = false
@@ -87,8 +85,7 @@ struct MonitorProcessesCommand: AsyncParsableCommand {
         help: ArgumentHelp("Stop after this long (default: until SIGTERM or Ctrl-C).", valueName: "duration"))
     var duration: String?
 
-    @Option(help: ArgumentHelp("Lifecycle source: auto, bpf, proc or poll.", valueName: "backend"))
-    var backend: String = "auto"
+    @OptionGroup var lifecycle: BackendOption
 
     @Flag(help: "Alerts as JSON lines on stdout.")
     var json = false
@@ -152,10 +149,7 @@ struct MonitorProcessesCommand: AsyncParsableCommand {
         options.overrides.alertCommand = alertCommand
         options.overrides.onlyCritical = onlyCritical
         if let duration { options.durationNanoseconds = try parseDuration(duration, option: "--duration") }
-        guard let choice = BackendChoice(rawValue: backend) else {
-            throw ValidationError("--backend must be auto, bpf, proc or poll (not '\(backend)')")
-        }
-        options.backend = choice
+        options.backend = lifecycle.backend
         options.json = json
         guard !foreground || daemon else { throw ValidationError("--foreground goes with --daemon") }
         options.pidFile = pidFile ?? (daemon ? "/run/aiops/monitor.pid" : nil)

@@ -36,8 +36,8 @@ struct TraceCommand: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "Comma-separated event types: exec, fork, exit, signal, or all.", valueName: "types"))
-    var events: String?
+            "Only these event types, comma-separated (exec,exit), or all.", valueName: "types"))
+    var events: EventKindList?
 
     @Flag(help: "Only abnormal exits: a non-zero exit code or death by a signal.")
     var failed = false
@@ -48,10 +48,7 @@ struct TraceCommand: AsyncParsableCommand {
     @Flag(name: .customLong("sigchld"), help: "Also show SIGCHLD (sent to a parent on every child exit).")
     var sigchld = false
 
-    @Option(
-        help: ArgumentHelp(
-            "auto (BPF, else proc connector, else polling), bpf, proc, or poll.", valueName: "backend"))
-    var backend: String = "auto"
+    @OptionGroup var lifecycle: BackendOption
 
     @Flag(help: "One JSON object per line (schema in the README).")
     var json = false
@@ -91,12 +88,9 @@ struct TraceCommand: AsyncParsableCommand {
                 throw ValidationError("--unit: \(error)")
             }
         }
-        guard let choice = BackendChoice(rawValue: backend) else {
-            throw ValidationError("--backend must be one of auto, bpf, proc, poll (not '\(backend)')")
-        }
-        options.backend = choice
+        options.backend = lifecycle.backend
         if let events {
-            options.kinds = try parseEventKinds(events)
+            options.kinds = events.kinds
         } else if failed {
             options.kinds = [.exit]
         }
@@ -113,22 +107,6 @@ func parseDuration(_ text: String, option: String) throws -> UInt64 {
     do { return try DurationText.parseNanoseconds(text) } catch {
         throw ValidationError("\(option): \(error)")
     }
-}
-
-func parseEventKinds(_ text: String) throws -> Set<LifecycleEventKind> {
-    var kinds: Set<LifecycleEventKind> = []
-    for name in text.split(separator: ",", omittingEmptySubsequences: false) {
-        let trimmed = name.trimmingCharacters(in: " ")
-        if trimmed == "all" {
-            kinds.formUnion(LifecycleEventKind.allCases)
-        } else if let kind = LifecycleEventKind(rawValue: trimmed) {
-            kinds.insert(kind)
-        } else {
-            throw ValidationError(
-                "--events: '\(trimmed)' is not an event type (exec, fork, exit, signal, all)")
-        }
-    }
-    return kinds
 }
 
 /// "4M", "64K", "1G", or bytes; a power of two between 64 KiB and 1 GiB (the kernel's rules for
@@ -149,10 +127,4 @@ func parseRingSize(_ text: String) throws -> UInt32 {
         throw ValidationError("--ring-size: \(text) must be a power of two between 64K and 1G")
     }
     return UInt32(bytes)
-}
-
-extension StringProtocol {
-    func trimmingCharacters(in set: Character) -> String {
-        String(drop(while: { $0 == set }).reversed().drop(while: { $0 == set }).reversed())
-    }
 }

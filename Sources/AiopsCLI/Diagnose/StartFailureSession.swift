@@ -14,25 +14,15 @@ struct StartFailureSession {
 
     func run() throws(AiopsError) {
         let diagnosis = try StartFailureDiagnoser().diagnose(unit: unit)
-        signal(SIGPIPE, SIG_IGN)  // `| head` closes the pipe: EPIPE, handled by the sink
-        let output = OutputSink(fd: 1)
         let clock = WallClock.measure()
         if json {
-            output.write(StartFailureJSON.encode(diagnosis, clock: clock))
-            output.write([10])
+            try ReportOutput.writeJSON(StartFailureJSON.encode(diagnosis, clock: clock))
         } else {
-            let style = TerminalStyle.detect(for: output)
-            for line in StartFailurePanel.panel(diagnosis, clock: clock).render(style: style) {
-                output.writeLine(line)
+            try ReportOutput.writeLines { style in
+                StartFailurePanel.panel(diagnosis, clock: clock).render(style: style) + [
+                    "", style.paint("⚡ Quick fix:", .bold), StartFailurePanel.plain(diagnosis.plan.quickFix),
+                ]
             }
-            output.writeLine("")
-            output.writeLine(style.paint("⚡ Quick fix:", .bold))
-            output.writeLine(StartFailurePanel.plain(diagnosis.plan.quickFix))
-        }
-        output.flush()
-        // `| head` closing the pipe is the reader's choice; any other write failure is an error.
-        if case .writeFailed(let error) = output.failure {
-            throw AiopsError(.failure, "writing the report failed: \(String(cString: strerror(error)))")
         }
     }
 }

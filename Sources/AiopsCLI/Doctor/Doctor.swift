@@ -46,14 +46,11 @@ struct Doctor {
                 intervalNanoseconds: ProcPollSource.Configuration().intervalNanoseconds)
         }
         let report = DoctorReport(checks: checks, backend: backend, limitations: limitations)
-        let output = OutputSink(fd: 1)
         if json {
-            output.write(report.json())
-            output.write([10])
+            try ReportOutput.writeJSON(report.json())
         } else {
-            for line in report.table(style: TerminalStyle.detect(for: output)) { output.writeLine(line) }
+            try ReportOutput.writeLines { style in report.table(style: style) }
         }
-        output.flush()
     }
 
     private func kernelCheck() -> Check {
@@ -111,7 +108,7 @@ struct Doctor {
                 source.exitVariant
             )
         } catch {
-            return (Check(name: "BPF lifecycle tracer", status: .missing, detail: error.message), nil)
+            return (Check(name: "BPF lifecycle tracer", status: .missing, detail: "\(error)"), nil)
         }
     }
 
@@ -120,7 +117,7 @@ struct Doctor {
             _ = try ProcConnectorSource()
             return Check(name: "proc connector", status: .ok, detail: "subscribed to netlink CN_IDX_PROC")
         } catch {
-            return Check(name: "proc connector", status: .missing, detail: error.message)
+            return Check(name: "proc connector", status: .missing, detail: "\(error)")
         }
     }
 

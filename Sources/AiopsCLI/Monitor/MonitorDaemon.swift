@@ -60,7 +60,7 @@ final class MonitorDaemon {
         // The history before the kernel: a path that is not aiops's to use ends the start here.
         let (history, historyAlerts, historyNote) = try HistoryWriter.open(
             path: settings.historyPath, limits: settings.historyLimits, clock: clock)
-        let opened = try openLifecycleSource(options.backend, options: SourceOptions())
+        let opened = try openLifecycleSourceWorded(options.backend, options: SourceOptions())
         let source = opened.source
         let table = ProcessTable()
         table.deduplicatesExits = !source.reportsEachExitOnce

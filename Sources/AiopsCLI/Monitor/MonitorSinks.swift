@@ -12,8 +12,12 @@ enum MonitorSinks {
     static func dispatcher(_ settings: MonitorSettings, json: Bool) throws(AiopsError) -> AlertDispatcher {
         var sinks: [any AlertSink] = [json ? JSONLinesOutputSink(fd: 1) : TerminalSink(fd: 2)]
         if let file = settings.alertFile { sinks.append(QueuedSink.jsonLinesFile(path: file)) }
-        if let url = settings.webhook { sinks.append(try QueuedSink.webhook(url: url)) }
-        if let command = settings.alertCommand { sinks.append(try QueuedSink.command(command)) }
+        do throws(AlertSinkSetupError) {
+            if let url = settings.webhook { sinks.append(try QueuedSink.webhook(url: url)) }
+            if let command = settings.alertCommand { sinks.append(try QueuedSink.command(command)) }
+        } catch {
+            throw AiopsError(error)
+        }
         return AlertDispatcher(
             sinks: sinks, configuration: AlertDispatcher.Configuration(throttle: settings.throttle))
     }

@@ -77,19 +77,10 @@ final class ResourceSession {
             onlineCPUs: max(Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))), 1))
         let report = builder.build()
 
-        signal(SIGPIPE, SIG_IGN)  // `| head` closes the pipe: EPIPE, handled by the sink
-        let output = OutputSink(fd: 1)
         let clock = WallClock.measure()
-        if options.json {
-            output.write(ResourceJSON.encode(report, clock: clock))
-            output.write([10])
-        } else {
-            let style = TerminalStyle.detect(for: output)
-            for line in ResourceTable.panel(report, clock: clock).render(style: style) {
-                output.writeLine(line)
-            }
-        }
-        output.flush()
+        try ReportOutput.write(
+            json: options.json, encode: { ResourceJSON.encode(report, clock: clock) },
+            panel: { ResourceTable.panel(report, clock: clock) })
     }
 }
 

@@ -40,7 +40,7 @@ final class TraceSession {
         sourceOptions.emitSIGCHLD = options.includeSIGCHLD
         sourceOptions.ringBytes = options.ringBytes
         sourceOptions.pollIntervalNanoseconds = options.pollIntervalNanoseconds
-        let opened = try openLifecycleSource(options.backend, options: sourceOptions)
+        let opened = try openLifecycleSourceWorded(options.backend, options: sourceOptions)
         let source = opened.source
         announce(opened)
 
@@ -108,7 +108,7 @@ final class TraceSession {
     /// error: a trace that silently lost its output must not look successful.
     private func checkOutput() throws(AiopsError) {
         guard case .writeFailed(let error) = output.failure else { return }
-        throw AiopsError(.failure, "writing the trace failed: \(String(cString: strerror(error)))")
+        throw AiopsError.writeFailed("the trace", errno: error)
     }
 
     /// One line on stderr when the backend is not the one asked for, saying what it cannot see.

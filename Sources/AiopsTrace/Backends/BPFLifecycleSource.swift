@@ -39,7 +39,7 @@ public final class BPFLifecycleSource: LifecycleSource, @unchecked Sendable {
     private let finalKernelDrops = Mutex<KindCounts?>(nil)
 
     /// Loads and attaches the programs: events are recorded from the moment this returns.
-    public init(configuration: Configuration = Configuration()) throws(AiopsError) {
+    public init(configuration: Configuration = Configuration()) throws(BPFLoadError) {
         self.configuration = configuration
         self.queue = EventQueue(capacity: configuration.queueCapacity)
         self.drain = Drain()
@@ -52,7 +52,7 @@ public final class BPFLifecycleSource: LifecycleSource, @unchecked Sendable {
         var error = aiops_bpf_error()
         let context = Unmanaged.passUnretained(drain).toOpaque()
         let result = aiops_bpf_tracer_open(&config, onRecord, context, &handle, &error)
-        guard result == 0, let handle else { throw BPFLoadError(error).asAiopsError }
+        guard result == 0, let handle else { throw BPFLoadError(error) }
         self.exitVariant = String(cString: aiops_bpf_tracer_exit_variant(handle))
         self.tracer = Mutex(handle)
     }

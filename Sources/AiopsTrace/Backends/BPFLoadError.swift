@@ -1,61 +1,86 @@
-import AiopsCore
 import CAiopsBPF
 
-/// A load failure, classified by the C loader, turned into a message an operator can act on.
-struct BPFLoadError {
-    let kind: UInt32
-    let errorNumber: Int32
-    let step: String
-    let firstMessage: String
-    let lastMessage: String
+/// Why the BPF programs could not be loaded, as the C loader classified it. It states what
+/// happened; what to do about it (a hint, an exit code) is the CLI's to say.
+public struct BPFLoadError: Error, Sendable, CustomStringConvertible {
+    public enum Kind: Sendable, Equatable {
+        /// Not root, or without CAP_BPF and CAP_PERFMON.
+        case permission
+        /// No kernel BTF (/sys/kernel/btf/vmlinux): CO-RE and BTF tracepoints are impossible.
+        case noBTF
+        /// No BPF ring buffer or BTF tracepoints (before Linux 5.8).
+        case kernelTooOld
+        /// The verifier refused a program: a bug of aiops's, with the verifier's log.
+        case verifierRejected
+        case other
+    }
+
+    public let kind: Kind
+    /// The positive errno of the failing step.
+    public let errorNumber: Int32
+    /// Which step failed: "btf", "ring buffer", "open", "load", "attach", …
+    public let step: String
+    /// libbpf's first warning (usually the real cause) and its last one.
+    public let firstMessage: String
+    public let lastMessage: String
+    /// The end of the verifier's log when the verifier spoke (AIOPS_BPF_DEBUG=1 prints all of
+    /// it); empty otherwise.
+    public let verifierLog: String
+
+    public init(
+        kind: Kind, errorNumber: Int32, step: String, firstMessage: String = "", lastMessage: String = "",
+        verifierLog: String = ""
+    ) {
+        self.kind = kind
+        self.errorNumber = errorNumber
+        self.step = step
+        self.firstMessage = firstMessage
+        self.lastMessage = lastMessage
+        self.verifierLog = verifierLog
+    }
 
     init(_ error: aiops_bpf_error) {
         var copy = error
-        kind = UInt32(error.kind)
-        errorNumber = error.error_number
-        step = withUnsafeBytes(of: &copy.step) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
-        firstMessage = withUnsafeBytes(of: &copy.first_message) {
-            String(cString: $0.bindMemory(to: CChar.self).baseAddress!)
-        }
-        lastMessage = withUnsafeBytes(of: &copy.last_message) {
-            String(cString: $0.bindMemory(to: CChar.self).baseAddress!)
-        }
+        let kinds: [UInt32: Kind] = [
+            AIOPS_BPF_ERR_PERMISSION.rawValue: .permission, AIOPS_BPF_ERR_NO_BTF.rawValue: .noBTF,
+            AIOPS_BPF_ERR_KERNEL_TOO_OLD.rawValue: .kernelTooOld,
+            AIOPS_BPF_ERR_VERIFIER.rawValue: .verifierRejected,
+        ]
+        self.init(
+            kind: kinds[UInt32(error.kind)] ?? .other, errorNumber: error.error_number,
+            step: Self.text(of: &copy.step), firstMessage: Self.text(of: &copy.first_message),
+            lastMessage: Self.text(of: &copy.last_message),
+            verifierLog: Self.text(of: &copy.verifier_log_tail))
     }
 
-    var libbpfDetail: String {
+    /// A NUL-terminated C array of the loader's own record (snprintf always terminates it).
+    private static func text<T>(of array: inout T) -> String {
+        withUnsafeBytes(of: &array) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+    }
+
+    /// The failing step, its errno and libbpf's own words.
+    public var libbpfDetail: String {
         let messages = [firstMessage, lastMessage].filter { !$0.isEmpty }
         let unique = messages.count == 2 && messages[0] == messages[1] ? [messages[0]] : messages
         let base = "\(step) failed (\(errnoName(errorNumber)))"
         return unique.isEmpty ? base : base + "; libbpf: " + unique.joined(separator: " … ")
     }
 
-    var asAiopsError: AiopsError {
+    /// What failed, in one line: used as the error and as a fallback reason.
+    public var description: String {
         switch kind {
-        case AIOPS_BPF_ERR_PERMISSION.rawValue:
-            return AiopsError(
-                .noPermission, "BPF tracing needs root, or CAP_BPF and CAP_PERFMON: \(libbpfDetail)",
-                hint:
-                    "run as root, or use --backend auto to fall back (`aiops doctor` says what this user gets: "
-                    + "the proc connector needs CAP_NET_ADMIN on many kernels, /proc polling needs nothing)")
-        case AIOPS_BPF_ERR_NO_BTF.rawValue:
-            return AiopsError(
-                .unavailable,
-                "this kernel has no BTF (/sys/kernel/btf/vmlinux), which BPF tracing needs: \(libbpfDetail)",
-                hint: "use --backend proc, or a kernel built with CONFIG_DEBUG_INFO_BTF=y")
-        case AIOPS_BPF_ERR_KERNEL_TOO_OLD.rawValue:
-            return AiopsError(
-                .unavailable,
-                "this kernel lacks BPF ring buffers or BTF tracepoints (Linux 5.8 or later): \(libbpfDetail)",
-                hint: "use --backend proc")
-        case AIOPS_BPF_ERR_VERIFIER.rawValue:
-            return AiopsError(
-                .software,
-                "the kernel's BPF verifier rejected aiops's program (a bug in aiops): \(libbpfDetail)",
-                hint:
-                    "rerun with AIOPS_BPF_DEBUG=1 for the verifier log and report it; --backend proc works meanwhile"
-            )
-        default:
-            return AiopsError(.failure, "loading the BPF programs failed: \(libbpfDetail)")
+        case .permission:
+            return "BPF tracing needs root, or CAP_BPF and CAP_PERFMON: \(libbpfDetail)"
+        case .noBTF:
+            return
+                "this kernel has no BTF (/sys/kernel/btf/vmlinux), which BPF tracing needs: \(libbpfDetail)"
+        case .kernelTooOld:
+            return
+                "this kernel lacks BPF ring buffers or BTF tracepoints (Linux 5.8 or later): \(libbpfDetail)"
+        case .verifierRejected:
+            return "the kernel's BPF verifier rejected aiops's program (a bug in aiops): \(libbpfDetail)"
+        case .other:
+            return "loading the BPF programs failed: \(libbpfDetail)"
         }
     }
 }

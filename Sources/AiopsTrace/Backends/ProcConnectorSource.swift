@@ -42,22 +42,11 @@ public final class ProcConnectorSource: LifecycleSource, @unchecked Sendable {
     private var seededTranslator: ConnectorTranslator?
 
     /// Subscribes: events are recorded from the moment this returns.
-    public init(configuration: Configuration = Configuration()) throws(AiopsError) {
+    public init(configuration: Configuration = Configuration()) throws(ProcConnectorError) {
         self.configuration = configuration
         self.queue = EventQueue(capacity: configuration.queueCapacity)
         let result = aiops_cn_open(configuration.receiveBufferBytes)
-        guard result >= 0 else {
-            let error = -result
-            if error == 1 || error == 13 {
-                throw AiopsError(
-                    .noPermission, "subscribing to the proc connector was refused (\(errnoName(error)))",
-                    hint: "run as root (CAP_NET_ADMIN)")
-            }
-            throw AiopsError(
-                .unavailable,
-                "the proc connector is not available (\(errnoName(error))): kernel without CONFIG_PROC_EVENTS?"
-            )
-        }
+        guard result >= 0 else { throw ProcConnectorError(errorNumber: -result) }
         fd = result
         // Count threads now, right after subscribing: thread events already queued are then
         // recognised by their time stamps (see ConnectorTranslator) instead of counted twice.

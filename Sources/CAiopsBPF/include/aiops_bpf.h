@@ -11,8 +11,9 @@
 #include <linux/types.h>
 #include "aiops_event.h"
 
-/* Why loading failed, classified so Swift can print one clear message and pick an exit code.
- * libbpf's own errors mislead (a verifier rejection is EACCES, not a permission problem). */
+/* Why loading failed, classified here because libbpf's own errors mislead (a verifier rejection
+ * is EACCES, not a permission problem). Swift turns it into a typed error; only the CLI words it
+ * and picks the exit code. */
 enum aiops_bpf_error_kind {
 	AIOPS_BPF_OK = 0,
 	AIOPS_BPF_ERR_PERMISSION = 1,     /* not root, or lacking CAP_BPF + CAP_PERFMON */
@@ -29,6 +30,8 @@ struct aiops_bpf_error {
 	char first_message[512]; /* libbpf's first warning: usually names the real cause */
 	char last_message[512];  /* libbpf's last warning */
 	bool verifier_log;       /* libbpf printed a verifier log: the verifier spoke */
+	/* The verifier's log when it spoke: its last bytes, where it says why it refused. */
+	char verifier_log_tail[4096];
 };
 
 struct aiops_bpf_config {
