@@ -1,4 +1,5 @@
 import AiopsCore
+import AiopsPlatform
 import CAiopsBPF
 
 /// A load failure, classified by the C loader, turned into a message an operator can act on.
@@ -10,22 +11,23 @@ struct BPFLoadError {
     let lastMessage: String
 
     init(_ error: aiops_bpf_error) {
-        var copy = error
         kind = UInt32(error.kind)
         errorNumber = error.error_number
-        step = withUnsafeBytes(of: &copy.step) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
-        firstMessage = withUnsafeBytes(of: &copy.first_message) {
-            String(cString: $0.bindMemory(to: CChar.self).baseAddress!)
-        }
-        lastMessage = withUnsafeBytes(of: &copy.last_message) {
-            String(cString: $0.bindMemory(to: CChar.self).baseAddress!)
-        }
+        // `error` is a whole struct of ours (the loader filled it), so copying its arrays reads
+        // nothing outside it; each text ends at its NUL or at the array's end, never past it.
+        step = withUnsafeBytes(of: error.step) { Self.text($0) }
+        firstMessage = withUnsafeBytes(of: error.first_message) { Self.text($0) }
+        lastMessage = withUnsafeBytes(of: error.last_message) { Self.text($0) }
+    }
+
+    private static func text(_ field: UnsafeRawBufferPointer) -> String {
+        String(decoding: field.prefix { $0 != 0 }, as: UTF8.self)
     }
 
     var libbpfDetail: String {
         let messages = [firstMessage, lastMessage].filter { !$0.isEmpty }
         let unique = messages.count == 2 && messages[0] == messages[1] ? [messages[0]] : messages
-        let base = "\(step) failed (\(errnoName(errorNumber)))"
+        let base = "\(step) failed (\(ErrnoText.name(errorNumber)))"
         return unique.isEmpty ? base : base + "; libbpf: " + unique.joined(separator: " … ")
     }
 
@@ -56,12 +58,4 @@ struct BPFLoadError {
             return AiopsError(.failure, "loading the BPF programs failed: \(libbpfDetail)")
         }
     }
-}
-
-func errnoName(_ number: Int32) -> String {
-    let names: [Int32: String] = [
-        1: "EPERM", 2: "ENOENT", 3: "ESRCH", 7: "E2BIG", 12: "ENOMEM", 13: "EACCES", 16: "EBUSY",
-        22: "EINVAL", 95: "EOPNOTSUPP", 524: "ENOTSUPP",
-    ]
-    return names[number] ?? "errno \(number)"
 }
