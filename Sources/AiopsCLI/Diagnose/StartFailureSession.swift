@@ -1,5 +1,6 @@
 import AiopsCore
 import AiopsDiagnose
+import AiopsPlatform
 import AiopsRender
 
 #if canImport(Glibc)
@@ -31,7 +32,7 @@ struct StartFailureSession {
         output.flush()
         // `| head` closing the pipe is the reader's choice; any other write failure is an error.
         if case .writeFailed(let error) = output.failure {
-            throw AiopsError(.failure, "writing the report failed: \(String(cString: strerror(error)))")
+            throw AiopsError(.failure, "writing the report failed: \(ErrnoText.message(error))")
         }
     }
 }

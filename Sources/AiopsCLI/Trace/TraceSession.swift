@@ -1,4 +1,5 @@
 import AiopsCore
+import AiopsPlatform
 import AiopsProc
 import AiopsRender
 import AiopsTrace
@@ -107,7 +108,7 @@ final class TraceSession {
     /// error: a trace that silently lost its output must not look successful.
     private func checkOutput() throws(AiopsError) {
         guard case .writeFailed(let error) = output.failure else { return }
-        throw AiopsError(.failure, "writing the trace failed: \(String(cString: strerror(error)))")
+        throw AiopsError(.failure, "writing the trace failed: \(ErrnoText.message(error))")
     }
 
     /// One line on stderr when the backend is not the one asked for, saying what it cannot see.

@@ -1,3 +1,5 @@
+import AiopsPlatform
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -44,16 +46,16 @@ enum FileInspection {
         // O_NONBLOCK: should a FIFO be swapped in after the lstat, opening it cannot hang the
         // daemon; fstat then sees it for what it is.
         let descriptor = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
-        guard descriptor >= 0 else { return .damaged(.unreadable(FileSystem.errorText(errno))) }
+        guard descriptor >= 0 else { return .damaged(.unreadable(ErrnoText.message(errno))) }
         defer { close(descriptor) }
         var info = stat()
-        guard fstat(descriptor, &info) == 0 else { return .damaged(.unreadable(FileSystem.errorText(errno))) }
+        guard fstat(descriptor, &info) == 0 else { return .damaged(.unreadable(ErrnoText.message(errno))) }
         guard FileSystem.isRegular(info) else {
             return .damaged(.notRegularFile(kind: FileSystem.kindDescription(info, path: path)))
         }
         var header = [UInt8](repeating: 0, count: 100)
         let count = pread(descriptor, &header, header.count, 0)
-        guard count >= 0 else { return .damaged(.unreadable(FileSystem.errorText(errno))) }
+        guard count >= 0 else { return .damaged(.unreadable(ErrnoText.message(errno))) }
         // An empty file is what SQLite itself calls an empty database: the store initializes it.
         if count == 0 { return .candidate }
         let size = Int64(info.st_size)

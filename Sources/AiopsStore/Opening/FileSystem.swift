@@ -1,4 +1,5 @@
 import AiopsCore
+import AiopsPlatform
 
 #if canImport(Glibc)
     import Glibc
@@ -13,7 +14,7 @@ enum FileSystem {
         if lstat(path, &info) == 0 { return info }
         let error = errno
         if error == ENOENT { return nil }
-        throw HistoryStoreError("cannot examine \(path): \(errorText(error))")
+        throw HistoryStoreError("cannot examine \(path): \(ErrnoText.message(error))")
     }
 
     static func isRegular(_ info: stat) -> Bool { info.st_mode & S_IFMT == S_IFREG }
@@ -50,7 +51,7 @@ enum FileSystem {
             }
             let error = errno
             guard error == EEXIST else {
-                throw HistoryStoreError("cannot create directory \(current): \(errorText(error))")
+                throw HistoryStoreError("cannot create directory \(current): \(ErrnoText.message(error))")
             }
         }
     }
@@ -60,7 +61,7 @@ enum FileSystem {
     static func createEmptyFile(_ path: String) throws(HistoryStoreError) {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o640)
         guard descriptor >= 0 else {
-            throw HistoryStoreError("cannot create \(path): \(errorText(errno))")
+            throw HistoryStoreError("cannot create \(path): \(ErrnoText.message(errno))")
         }
         fchmod(descriptor, 0o640)
         close(descriptor)
@@ -69,7 +70,7 @@ enum FileSystem {
     /// rename(2), which moves a link, a directory or a FIFO itself, never what it points to.
     static func rename(_ from: String, to: String) throws(HistoryStoreError) {
         guard Glibc.rename(from, to) == 0 else {
-            throw HistoryStoreError("cannot move \(from) to \(to): \(errorText(errno))")
+            throw HistoryStoreError("cannot move \(from) to \(to): \(ErrnoText.message(errno))")
         }
     }
 
@@ -79,10 +80,6 @@ enum FileSystem {
         guard descriptor >= 0 else { return }
         fsync(descriptor)
         close(descriptor)
-    }
-
-    static func errorText(_ error: Int32) -> String {
-        String(cString: strerror(error))
     }
 
     static func directory(of path: String) -> String {

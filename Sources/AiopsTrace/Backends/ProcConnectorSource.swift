@@ -1,4 +1,5 @@
 import AiopsCore
+import AiopsPlatform
 import AiopsProc
 import CAiopsLinux
 import Synchronization
@@ -50,12 +51,12 @@ public final class ProcConnectorSource: LifecycleSource, @unchecked Sendable {
             let error = -result
             if error == 1 || error == 13 {
                 throw AiopsError(
-                    .noPermission, "subscribing to the proc connector was refused (\(errnoName(error)))",
+                    .noPermission, "subscribing to the proc connector was refused (\(ErrnoText.name(error)))",
                     hint: "run as root (CAP_NET_ADMIN)")
             }
             throw AiopsError(
                 .unavailable,
-                "the proc connector is not available (\(errnoName(error))): kernel without CONFIG_PROC_EVENTS?"
+                "the proc connector is not available (\(ErrnoText.name(error))): kernel without CONFIG_PROC_EVENTS?"
             )
         }
         fd = result
@@ -76,7 +77,7 @@ public final class ProcConnectorSource: LifecycleSource, @unchecked Sendable {
     public func start() -> EventBatches {
         precondition(!started.exchange(true, ordering: .relaxed), "start() called twice")
         let batches = queue.batches
-        startBackgroundThread(named: "aiops-cn-reader") { [self] in
+        PlatformThread.start(named: "aiops-cn-reader") { [self] in
             runReader()
         }
         return batches
