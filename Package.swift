@@ -5,6 +5,8 @@
 // AiopsSystemd, AiopsDiagnose} → AiopsCore. AiopsCLI parses, gathers (it alone also uses AiopsKernelLog,
 // AiopsStore, AiopsMonitor, AiopsAlert) and writes; AiopsReports reads nothing but the clock.
 // AiopsKernelLog reads the journal's copy of the kernel log through AiopsSystemd.
+// Under them all, AiopsPlatform (depends on nothing of ours) holds the syscalls Swift cannot say safely:
+// directory listing, spawning a program, starting a thread, errno text.
 // Only AiopsTrace touches libbpf (through CAiopsBPF); everything else builds and tests without
 // privileges. The BPF object is compiled by `make bpf` and embedded into CAiopsBPF.
 import PackageDescription
@@ -28,33 +30,41 @@ let package = Package(
         .target(name: "CAiopsLinux"),
         // One complete HTTP POST over libcurl, whose setopt/getinfo are variadic (alert webhooks).
         .target(name: "CAiopsCurl", linkerSettings: [.linkedLibrary("curl")]),
+        // The one place for syscalls Swift cannot say well: directory listing that reads each
+        // `readdir` record in place, spawning a program, threads, errno text. Depends on nothing of
+        // ours, so every module may use it.
+        .target(name: "AiopsPlatform"),
         // Vocabulary with no dependencies: events, identities, exit statuses, signals, errors.
         .target(name: "AiopsCore"),
         // /proc readers and parsers.
-        .target(name: "AiopsProc", dependencies: ["AiopsCore"]),
+        .target(name: "AiopsProc", dependencies: ["AiopsCore", "AiopsPlatform"]),
         // Lifecycle sources (BPF, proc connector, /proc polling), the process table, filters.
         .target(
             name: "AiopsTrace",
-            dependencies: ["AiopsCore", "AiopsProc", "CAiopsBPF", "CAiopsLinux"]
+            dependencies: ["AiopsCore", "AiopsPlatform", "AiopsProc", "CAiopsBPF", "CAiopsLinux"]
         ),
         // The system SQLite (Debian: libsqlite3-dev), through a shim header; only AiopsStore uses it.
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         // The monitoring daemon's history: embedded SQLite, bounded by age and size, self-healing.
-        .target(name: "AiopsStore", dependencies: ["AiopsCore", "CSQLite"], exclude: ["README.md"]),
+        .target(
+            name: "AiopsStore", dependencies: ["AiopsCore", "AiopsPlatform", "CSQLite"],
+            exclude: ["README.md"]),
         // systemd and its journal: is PID 1 systemd, `systemctl show`, `journalctl -o json` streamed
         // and decoded into service events (argv only, never a shell).
-        .target(name: "AiopsSystemd", dependencies: ["AiopsCore"]),
+        .target(name: "AiopsSystemd", dependencies: ["AiopsCore", "AiopsPlatform"]),
         // The kernel log — the /dev/kmsg ring, and the journal's copy of it (through AiopsSystemd's
         // journalctl reader): OOM kills for the restart analysis.
-        .target(name: "AiopsKernelLog", dependencies: ["AiopsCore", "AiopsSystemd"]),
+        .target(name: "AiopsKernelLog", dependencies: ["AiopsCore", "AiopsPlatform", "AiopsSystemd"]),
         // Terminal tables and JSON lines, safe for untrusted bytes.
         .target(name: "AiopsRender", dependencies: ["AiopsCore"]),
         // Alerts to operators: deduplicated, rate-limited, printed, appended to a file, POSTed to a
         // webhook, handed to a command — the slow sinks on threads of their own.
-        .target(name: "AiopsAlert", dependencies: ["AiopsCore", "AiopsRender", "CAiopsCurl", "CAiopsLinux"]),
+        .target(
+            name: "AiopsAlert", dependencies: ["AiopsCore", "AiopsPlatform", "AiopsRender", "CAiopsCurl"]),
         // Why a systemd service will not start: its journal, port owners, configuration checkers,
         // dependencies, executable and path access for its user, and ranked solutions.
-        .target(name: "AiopsDiagnose", dependencies: ["AiopsCore", "AiopsProc", "AiopsSystemd"]),
+        .target(
+            name: "AiopsDiagnose", dependencies: ["AiopsCore", "AiopsPlatform", "AiopsProc", "AiopsSystemd"]),
         // Pure analyzers over AiopsCore values (leak detection): time comes with the data.
         .target(name: "AiopsAnalyze", dependencies: ["AiopsCore"]),
         // The monitor's judgement: critical processes, exits, restarts, anomalies, zombies, fork
@@ -73,8 +83,9 @@ let package = Package(
         .target(
             name: "AiopsCLI",
             dependencies: [
-                "AiopsCore", "AiopsProc", "AiopsTrace", "AiopsRender", "AiopsAnalyze", "AiopsMonitor",
-                "AiopsAlert", "AiopsStore", "AiopsSystemd", "AiopsDiagnose", "AiopsKernelLog", "AiopsReports",
+                "AiopsCore", "AiopsPlatform", "AiopsProc", "AiopsTrace", "AiopsRender", "AiopsAnalyze",
+                "AiopsMonitor", "AiopsAlert", "AiopsStore", "AiopsSystemd", "AiopsDiagnose", "AiopsKernelLog",
+                "AiopsReports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -83,9 +94,11 @@ let package = Package(
         // Test support: a C program whose behaviour the kernel tests assert exactly, and helpers.
         .executableTarget(name: "aiops-testchild", path: "Tests/TestChild"),
         .target(
-            name: "AiopsTestSupport", dependencies: ["AiopsCore", "AiopsProc"], path: "Tests/AiopsTestSupport"
+            name: "AiopsTestSupport", dependencies: ["AiopsCore", "AiopsPlatform", "AiopsProc"],
+            path: "Tests/AiopsTestSupport"
         ),
 
+        .testTarget(name: "AiopsPlatformTests", dependencies: ["AiopsPlatform"]),
         .testTarget(name: "AiopsCoreTests", dependencies: ["AiopsCore"]),
         .testTarget(name: "AiopsProcTests", dependencies: ["AiopsProc", "AiopsTestSupport"]),
         .testTarget(

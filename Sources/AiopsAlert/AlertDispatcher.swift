@@ -1,4 +1,5 @@
 import AiopsCore
+import AiopsPlatform
 import Synchronization
 
 /// Owns deduplication, rate limiting and the sinks. The monitoring loop calls `dispatch` for
@@ -48,7 +49,7 @@ public final class AlertDispatcher: Sendable {
         self.clock = configuration.clock
         self.state = State(throttle: AlertThrottle(configuration: configuration.throttle))
         if configuration.summaryTimer {
-            startSinkThread(named: "aiops-alerttime") { [self] in runTimer() }
+            PlatformThread.start(named: "aiops-alerttime", blockingPipeSignal: true) { [self] in runTimer() }
         }
     }
 

@@ -1,4 +1,5 @@
 import AiopsCore
+import AiopsPlatform
 
 #if canImport(Glibc)
     import Glibc
@@ -26,7 +27,7 @@ public struct KernelLogReader: Sendable {
         guard fd >= 0 else {
             let reason =
                 errno == EACCES || errno == EPERM
-                ? "permission denied (root needed)" : String(cString: strerror(errno))
+                ? "permission denied (root needed)" : ErrnoText.message(errno)
             return .unavailable("cannot read \(path): \(reason)")
         }
         defer { close(fd) }

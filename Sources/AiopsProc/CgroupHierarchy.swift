@@ -1,4 +1,5 @@
 import AiopsCore
+import AiopsPlatform
 
 #if canImport(Glibc)
     import Glibc
@@ -70,18 +71,16 @@ public final class CgroupHierarchy {
     }
 
     private func walk(relative: String, into found: inout [UInt64: String], depth: Int) {
-        guard depth < 64, let directory = opendir(mountPoint + relative) else { return }
-        defer { closedir(directory) }
-        while let entry = readdir(directory) {
-            guard entry.pointee.d_type == UInt8(DT_DIR) else { continue }
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-            }
-            guard name != ".", name != ".." else { continue }
-            let path = relative + "/" + name
+        guard depth < 64 else { return }
+        var children: [(path: String, id: UInt64)] = []
+        DirectoryListing.forEachEntry(in: mountPoint + relative) { entry in
             // kernfs reports the node id as the inode number: the cgroup id.
-            found[UInt64(entry.pointee.d_ino)] = path
-            walk(relative: path, into: &found, depth: depth + 1)
+            if entry.isDirectory { children.append((relative + "/" + entry.name, entry.inode)) }
+            return .next
+        }
+        for child in children {
+            found[child.id] = child.path
+            walk(relative: child.path, into: &found, depth: depth + 1)
         }
     }
 

@@ -1,4 +1,5 @@
 import AiopsCore
+import AiopsPlatform
 
 #if canImport(Glibc)
     import Glibc
@@ -89,23 +90,11 @@ public struct ProcFS: Sendable {
 
     /// PIDs of the processes listed in /proc (thread ids are reachable but not listed).
     public func pids() -> [Int32] {
-        guard let directory = opendir(root) else { return [] }
-        defer { closedir(directory) }
         var result: [Int32] = []
         result.reserveCapacity(512)
-        while let entry = readdir(directory) {
-            let pid = withUnsafeBytes(of: entry.pointee.d_name) { raw -> Int32? in
-                var value: Int32 = 0
-                var digits = 0
-                for byte in raw {
-                    if byte == 0 { break }
-                    guard byte >= 48 && byte <= 57, value < 100_000_000 else { return nil }
-                    value = value * 10 + Int32(byte - 48)
-                    digits += 1
-                }
-                return digits > 0 ? value : nil
-            }
-            if let pid { result.append(pid) }
+        DirectoryListing.forEachEntry(in: root) { entry in
+            if let pid = entry.decimalValue { result.append(pid) }
+            return .next
         }
         return result
     }

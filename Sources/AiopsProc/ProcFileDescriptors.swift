@@ -1,3 +1,5 @@
+import AiopsPlatform
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -87,20 +89,16 @@ extension ProcFS {
 
     /// Calls `body` with each entry name of /proc/<pid>/fd.
     private func forEachDescriptor(pid: Int32, _ body: (String) -> Void) -> ProcReading<Void> {
-        guard let directory = opendir("\(root)/\(pid)/fd") else {
-            switch errno {
-            case EACCES, EPERM: return .unavailable(.permission)
-            case ENOENT, ESRCH: return .unavailable(.gone)
-            default: return .unavailable(.failed)
-            }
+        let listed = DirectoryListing.forEachEntry(in: "\(root)/\(pid)/fd") { entry in
+            body(entry.name)
+            return .next
         }
-        defer { closedir(directory) }
-        while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+        if case .failure(let error) = listed, error.stage == .opening {
+            switch error.reason {
+            case .permissionDenied: return .unavailable(.permission)
+            case .notFound: return .unavailable(.gone)
+            case .notADirectory, .other: return .unavailable(.failed)
             }
-            guard name != ".", name != ".." else { continue }
-            body(name)
         }
         return .value(())
     }

@@ -1,4 +1,5 @@
 import AiopsCore
+import AiopsPlatform
 
 #if canImport(Glibc)
     import Glibc
@@ -68,27 +69,24 @@ public struct ProcessResourceSampler: Sendable {
     /// group leader's, which for a server whose work happens in worker threads is close to
     /// nothing. Beyond `threadLimit` threads the sum stops and is flagged partial.
     public func contextSwitches(pid: Int32, threadLimit: Int = 4096) -> ProcReading<ContextSwitches> {
-        guard let directory = opendir("\(procfs.root)/\(pid)/task") else {
-            return .unavailable(procfs.exists(pid: pid) ? .permission : .gone)
-        }
-        defer { closedir(directory) }
         var total = ContextSwitches()
-        while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-            }
-            guard let tid = Int32(name) else { continue }
+        let listed = DirectoryListing.forEachEntry(in: "\(procfs.root)/\(pid)/task") { entry in
+            guard let tid = entry.decimalValue else { return .next }
             guard total.threadsCounted < threadLimit else {
                 total.partial = true
-                break
+                return .stop
             }
             // A thread that exits mid-scan is skipped: its switches leave the sum, a small dip
             // that rates clamp at zero.
-            guard let bytes = procfs.read("\(pid)/task/\(tid)/status").bytes else { continue }
+            guard let bytes = procfs.read("\(pid)/task/\(tid)/status").bytes else { return .next }
             let status = ProcStatusResources.parse(bytes)
             total.voluntary &+= status.voluntaryContextSwitches ?? 0
             total.involuntary &+= status.involuntaryContextSwitches ?? 0
             total.threadsCounted += 1
+            return .next
+        }
+        if case .failure(let error) = listed, error.stage == .opening {
+            return .unavailable(procfs.exists(pid: pid) ? .permission : .gone)
         }
         return total.threadsCounted > 0 ? .value(total) : .unavailable(.gone)
     }

@@ -8,7 +8,6 @@
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -26,13 +25,6 @@ static int send_operation(int fd, enum proc_cn_mcast_op operation)
 	message->len = sizeof(operation);
 	memcpy(message->data, &operation, sizeof(operation));
 	return send(fd, request, header->nlmsg_len, 0) < 0 ? -errno : 0;
-}
-
-void aiops_set_thread_name(const char *name)
-{
-	char truncated[16];
-	snprintf(truncated, sizeof(truncated), "%s", name);
-	prctl(PR_SET_NAME, truncated, 0, 0, 0);
 }
 
 int aiops_cn_open(int receive_buffer_bytes)

@@ -1,62 +1,34 @@
 import AiopsCore
+import AiopsPlatform
 import AiopsProc
 import Foundation
 
-/// Starts a child with posix_spawn (no shell), optionally in `directory`. Returns its pid; the
-/// caller reaps it with `waitForExit`.
+/// Starts a child (no shell), optionally in `directory`, with every signal at its default and
+/// none blocked (else it inherits the mask of whichever test-runner thread spawned it, and a
+/// SIGUSR1 a test sends may stay pending forever). Returns its pid; the caller reaps it with
+/// `waitForExit`.
 public func spawnChild(_ path: String, _ arguments: [String], in directory: String? = nil) throws -> pid_t {
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    defer { posix_spawn_file_actions_destroy(&actions) }
-    if let directory { addChangeDirectory(&actions, directory) }
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-    let argv = ([path] + arguments).map { strdup($0) } + [nil]
-    defer { argv.forEach { free($0) } }
-    var pid = pid_t()
-    let result = withChildEnvironment { environment in
-        withCleanSignals { attributes in posix_spawn(&pid, path, &actions, &attributes, argv, environment) }
-    }
-    guard result == 0 else { throw SpawnError.failed(path, result) }
-    return pid
+    try startChild(path, ProgramSpawn([path] + arguments, environment: childEnvironment()), in: directory)
 }
 
-/// Like `spawnChild`, but argv elements are raw bytes (for invalid UTF-8 and control bytes).
+/// Like `spawnChild`, but argv elements are raw bytes (for invalid UTF-8 and control bytes), and
+/// stdin is inherited.
 public func spawnChild(_ path: String, rawArguments: [[UInt8]], in directory: String? = nil) throws -> pid_t {
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    defer { posix_spawn_file_actions_destroy(&actions) }
-    if let directory { addChangeDirectory(&actions, directory) }
-    let argv: [UnsafeMutablePointer<CChar>?] =
-        ([Array(path.utf8)] + rawArguments).map { bytes in
-            let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: bytes.count + 1)
-            for (index, byte) in bytes.enumerated() { buffer[index] = CChar(bitPattern: byte) }
-            buffer[bytes.count] = 0
-            return buffer
-        } + [nil]
-    defer { argv.forEach { $0?.deallocate() } }
-    var pid = pid_t()
-    let result = withChildEnvironment { environment in
-        withCleanSignals { attributes in posix_spawn(&pid, path, &actions, &attributes, argv, environment) }
-    }
-    guard result == 0 else { throw SpawnError.failed(path, result) }
-    return pid
+    var spawn = ProgramSpawn(rawArguments: [Array(path.utf8)] + rawArguments, environment: childEnvironment())
+    spawn.input = .inherit
+    return try startChild(path, spawn, in: directory)
 }
 
-/// Spawn attributes for a child that starts as if from a shell: no signal blocked, every signal
-/// at its default. Without them a child inherits the mask of whichever test-runner thread spawned
-/// it, and a SIGUSR1 a test sends may stay pending forever.
-private func withCleanSignals(_ body: (inout posix_spawnattr_t) -> Int32) -> Int32 {
-    var attributes = posix_spawnattr_t()
-    posix_spawnattr_init(&attributes)
-    defer { posix_spawnattr_destroy(&attributes) }
-    var none = sigset_t()
-    sigemptyset(&none)
-    var all = sigset_t()
-    sigfillset(&all)
-    posix_spawnattr_setsigmask(&attributes, &none)
-    posix_spawnattr_setsigdefault(&attributes, &all)
-    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-    return body(&attributes)
+private func startChild(_ path: String, _ spawn: ProgramSpawn, in directory: String?) throws -> pid_t {
+    var spawn = spawn
+    spawn.executable = path
+    spawn.directory = directory
+    spawn.output = .inherit
+    do {
+        return try spawn.start().pid
+    } catch {
+        throw SpawnError.failed(path, error.errno)
+    }
 }
 
 public enum SpawnError: Error {
@@ -125,40 +97,18 @@ public func runCommand(
     try await offPool { try runCommand(path, arguments, environment: environment, timeout: timeout) }
 }
 
-/// glibc's posix_spawn_file_actions_addchdir_np, which the Glibc module hides behind _GNU_SOURCE.
-private let addChangeDirectoryFunction:
-    @convention(c) (
-        UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>
-    ) -> Int32 = {
-        guard
-            let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addchdir_np")
-        else {
-            fatalError("glibc without posix_spawn_file_actions_addchdir_np")
-        }
-        return unsafeBitCast(
-            symbol,
-            to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) ->
-                Int32).self)
-    }()
-
-private func addChangeDirectory(_ actions: inout posix_spawn_file_actions_t, _ directory: String) {
-    _ = addChangeDirectoryFunction(&actions, directory)
-}
-
-/// The test's environment, plus SWIFT_BACKTRACE=enable=no: SwiftPM links its C executables with
+/// The test's environment, with SWIFT_BACKTRACE=enable=no: SwiftPM links its C executables with
 /// the Swift runtime, whose crash handler would catch SIGSEGV and re-raise it — a second signal
 /// the tests do not expect from a plain C program.
-private func withChildEnvironment<T>(_ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) -> T) -> T {
-    var entries: [UnsafeMutablePointer<CChar>?] = []
+private func childEnvironment() -> [String] {
+    var entries: [String] = []
     var index = 0
     while let entry = environ[index] {
-        if !String(cString: entry).hasPrefix("SWIFT_BACKTRACE=") { entries.append(strdup(entry)) }
+        let text = String(cString: entry)
+        if !text.hasPrefix("SWIFT_BACKTRACE=") { entries.append(text) }
         index += 1
     }
-    entries.append(strdup("SWIFT_BACKTRACE=enable=no"))
-    entries.append(nil)
-    defer { entries.forEach { free($0) } }
-    return entries.withUnsafeBufferPointer { body($0.baseAddress!) }
+    return entries + ["SWIFT_BACKTRACE=enable=no"]
 }
 
 /// A child process the test started, by identity: pids wrap within seconds on a busy machine

@@ -1,4 +1,5 @@
 import AiopsCore
+import AiopsPlatform
 
 #if canImport(Glibc)
     import Glibc
@@ -67,12 +68,30 @@ struct CommandTransport: AlertTransport {
     var name: String { "command" }
     var threadName: String { "aiops-alertcmd" }
 
+    /// Runs the command with the alert's JSON on its stdin. It leads a process group of its own,
+    /// so a timeout kills everything it started, and it is always reaped (no zombie). stdout goes
+    /// to /dev/null; stderr is inherited, so the command's own errors land in the daemon's log;
+    /// descriptors the daemon opened without O_CLOEXEC (BPF maps, the alert file…) are not passed.
     func send(_ alert: OutgoingAlert, control: SinkControl) -> TransportResult {
-        let outcome = ChildProcess.run(
-            argv, environment: baseEnvironment + Self.variables(for: alert), input: alert.json,
-            timeout: timeout,
-            control: control)
-        switch outcome {
+        var spawn = ProgramSpawn(argv, environment: baseEnvironment + Self.variables(for: alert))
+        spawn.input = .bytes(alert.json)
+        spawn.grouping = .ownProcessGroup
+        spawn.closesOtherDescriptors = true
+        let ending: ProgramOutcome.Ending
+        do {
+            ending = try spawn.run(timeoutSeconds: timeout.seconds, isCancelled: { control.isCancelled })
+                .ending
+        } catch {
+            switch error {
+            case .setup(let what, let number):
+                return TransportResult(
+                    status: .failed, detail: "cannot start: \(what): \(ErrnoText.message(number))")
+            case .spawn(_, let number):
+                return TransportResult(
+                    status: .failed, detail: "cannot start: \(argv[0]): \(ErrnoText.message(number))")
+            }
+        }
+        switch ending {
         case .exited(0):
             return TransportResult(status: .delivered, detail: "exit 0")
         case .exited(let code):
@@ -84,10 +103,8 @@ struct CommandTransport: AlertTransport {
                 status: .timedOut,
                 detail: "killed by SIGKILL after the \(DurationText.format(seconds: timeout.seconds)) timeout"
             )
-        case .cancelled:
+        case .cancelled, .stopped:
             return TransportResult(status: .failed, detail: "killed by SIGKILL at shutdown")
-        case .spawnFailed(let message):
-            return TransportResult(status: .failed, detail: "cannot start: \(message)")
         case .statusUnknown:
             return TransportResult(status: .delivered, detail: "exit status unknown (reaped elsewhere)")
         }

@@ -40,6 +40,8 @@ enum HTTPPost {
                     }, context, &result)
             }
         }
+        // `result` is a whole struct of ours: copying its `error` array reads nothing outside it,
+        // and the text ends at its NUL or at the array's end.
         let message = withUnsafeBytes(of: result.error) { raw in
             String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
         }

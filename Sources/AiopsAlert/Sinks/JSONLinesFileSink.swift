@@ -1,3 +1,5 @@
+import AiopsPlatform
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -29,7 +31,9 @@ struct JSONLinesFileTransport: AlertTransport {
             createDirectories(parentOf: path)
             fd = open(path, flags, 0o640)
         }
-        guard fd >= 0 else { return TransportResult(status: .failed, detail: "cannot open: \(errorText())") }
+        guard fd >= 0 else {
+            return TransportResult(status: .failed, detail: "cannot open: \(ErrnoText.message(errno))")
+        }
         defer { close(fd) }
         // O_APPEND: each write lands at the end even with other writers (logrotate copytruncate,
         // a second aiops); a line is one write unless the kernel cuts it short.
@@ -38,7 +42,7 @@ struct JSONLinesFileTransport: AlertTransport {
             let written = line.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
             if written < 0 {
                 if errno == EINTR { continue }
-                return TransportResult(status: .failed, detail: "cannot write: \(errorText())")
+                return TransportResult(status: .failed, detail: "cannot write: \(ErrnoText.message(errno))")
             }
             offset += written
         }
@@ -53,8 +57,4 @@ struct JSONLinesFileTransport: AlertTransport {
             mkdir(current, 0o750)
         }
     }
-}
-
-func errorText(_ number: Int32 = errno) -> String {
-    String(cString: strerror(number))
 }

@@ -1,3 +1,4 @@
+import AiopsPlatform
 import Synchronization
 
 /// The slow half of a sink: delivers one alert, taking as long as it must, on the sink's thread.
@@ -40,7 +41,7 @@ public final class QueuedSink: AlertSink, @unchecked Sendable {
         self.queue = BoundedQueue(capacity: max(capacity, 1))
         self.counters = Mutex(SinkStatistics(sink: transport.name))
         self.reporter = reporter
-        startSinkThread(named: transport.threadName) { [self] in run() }
+        PlatformThread.start(named: transport.threadName, blockingPipeSignal: true) { [self] in run() }
     }
 
     public func deliver(_ alert: OutgoingAlert) {

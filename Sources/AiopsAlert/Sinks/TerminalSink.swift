@@ -1,3 +1,4 @@
+import AiopsPlatform
 import AiopsRender
 import Synchronization
 
@@ -43,7 +44,7 @@ public final class TerminalSink: AlertSink, Sendable {
             let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
             if written < 0 {
                 if errno == EINTR { continue }
-                return String(cString: strerror(errno))
+                return ErrnoText.message(errno)
             }
             offset += written
         }

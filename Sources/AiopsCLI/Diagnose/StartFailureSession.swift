@@ -1,5 +1,6 @@
 import AiopsCore
 import AiopsDiagnose
+import AiopsPlatform
 import AiopsRender
 import AiopsReports
 

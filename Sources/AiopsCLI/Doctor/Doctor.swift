@@ -1,4 +1,5 @@
 import AiopsCore
+import AiopsPlatform
 import AiopsProc
 import AiopsRender
 import AiopsReports
@@ -56,6 +57,7 @@ struct Doctor {
     private func kernelCheck() -> Check {
         var name = utsname()
         uname(&name)
+        // `name` is a whole utsname of ours: its arrays are copied from it, read up to their NUL.
         let release = withUnsafeBytes(of: name.release) { UntrustedText(cString: $0).terminalSafe }
         let machine = withUnsafeBytes(of: name.machine) { UntrustedText(cString: $0).terminalSafe }
         return Check(name: "kernel", status: .info, detail: "Linux \(release) \(machine)")
@@ -170,15 +172,11 @@ struct Doctor {
 
     /// *.journal files up to two directories deep (<dir>/<machine-id>/system.journal).
     private func journalFiles(under path: String, depth: Int) -> [String] {
-        guard depth <= 2, let directory = opendir(path) else { return [] }
-        defer { closedir(directory) }
+        guard depth <= 2, case .success(let entries) = DirectoryListing.entries(in: path) else { return [] }
         var found: [String] = []
-        while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) {
-                String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
-            }
-            guard name != ".", name != ".." else { continue }
-            if entry.pointee.d_type == UInt8(DT_DIR) {
+        for entry in entries {
+            let name = entry.name
+            if entry.isDirectory {
                 found += journalFiles(under: path + "/" + name, depth: depth + 1)
             } else if name.hasSuffix(".journal") || name.hasSuffix(".journal~") {
                 found.append(path + "/" + name)
@@ -197,7 +195,7 @@ struct Doctor {
             return Check(
                 name: "kernel log", status: .missing,
                 detail:
-                    "/dev/kmsg not readable (\(errnoText(errno))) \(restrictText): OOM and segfault lines unavailable"
+                    "/dev/kmsg not readable (\(ErrnoText.name(errno))) \(restrictText): OOM and segfault lines unavailable"
             )
         }
         close(fd)
@@ -213,10 +211,5 @@ struct Doctor {
             pattern.hasPrefix("|")
             ? "piped to \(pattern.dropFirst())" : "'\(pattern)' (relative: the crashing process's cwd)"
         return Check(name: "core dumps", status: .info, detail: detail)
-    }
-
-    private func errnoText(_ number: Int32) -> String {
-        number == EACCES
-            ? "EACCES" : number == EPERM ? "EPERM" : number == ENOENT ? "ENOENT" : "errno \(number)"
     }
 }

@@ -1,4 +1,5 @@
 import AiopsCore
+import AiopsPlatform
 
 #if canImport(Glibc)
     import Glibc
@@ -12,29 +13,14 @@ import AiopsCore
 /// runs Swift's threads leaves locks held by threads that do not exist in the child.
 enum Detach {
     static let readyDescriptorVariable = "AIOPS_MONITOR_READY_FD"
-    /// glibc's POSIX_SPAWN_SETSID (since 2.26; a GNU extension Swift's Glibc module does not
-    /// export): the child calls setsid(), leaving the operator's terminal and process group.
-    private static let posixSpawnSetSID: Int32 = 0x80
     /// The daemon's end of the readiness pipe.
     private static let readyDescriptor: Int32 = 3
-
-    /// glibc's posix_spawn_file_actions_addclosefrom_np (2.34+), hidden behind _GNU_SOURCE.
-    private static let addCloseFrom:
-        @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32 = {
-            guard
-                let symbol = dlsym(
-                    UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np")
-            else { return { _, _ in ENOSYS } }
-            return unsafeBitCast(
-                symbol,
-                to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32).self)
-        }()
 
     /// In the parent: starts the background daemon and waits for its word.
     static func startInBackground(logFile: String) throws(AiopsError) -> Never {
         var pipeEnds: [Int32] = [0, 0]
         guard pipe(&pipeEnds) == 0 else {
-            throw AiopsError(.software, "pipe: \(String(cString: strerror(errno)))")
+            throw AiopsError(.software, "pipe: \(ErrnoText.message(errno))")
         }
         let (readEnd, writeEnd) = (pipeEnds[0], pipeEnds[1])
         _ = fcntl(readEnd, F_SETFD, FD_CLOEXEC)
@@ -42,40 +28,30 @@ enum Detach {
         let logDirectory = String(logFile[..<(logFile.lastIndex(of: "/") ?? logFile.startIndex)])
         if !logDirectory.isEmpty { mkdir(logDirectory, 0o750) }
 
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, logFile, O_WRONLY | O_CREAT | O_APPEND, 0o640)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        // The write end becomes descriptor 3, and nothing else is inherited: a descriptor the
-        // daemon kept open by accident (a supervisor's socket, a test runner's pipe) would keep
-        // whoever holds its other end waiting for an end that never comes.
-        posix_spawn_file_actions_adddup2(&actions, writeEnd, readyDescriptor)
-        guard addCloseFrom(&actions, readyDescriptor + 1) == 0 else {
-            throw AiopsError(.software, "posix_spawn_file_actions_addclosefrom_np failed")
-        }
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        posix_spawnattr_setflags(&attributes, Int16(posixSpawnSetSID))
-
         let arguments = CommandLine.arguments
         var environment = ProcessEnvironment.current.filter { !$0.hasPrefix(readyDescriptorVariable + "=") }
         environment.append("\(readyDescriptorVariable)=\(readyDescriptor)")
-        let argv = arguments.map { strdup($0) } + [nil]
-        let envp = environment.map { strdup($0) } + [nil]
-        defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
-        }
-        var pid = pid_t()
-        let result = posix_spawn(&pid, "/proc/self/exe", &actions, &attributes, argv, envp)
-        close(writeEnd)
-        guard result == 0 else {
+        var spawn = ProgramSpawn(arguments, environment: environment)
+        spawn.executable = "/proc/self/exe"
+        spawn.output = .appendToFile(logFile, mode: 0o640)
+        spawn.error = .sameAsOutput
+        // Off the operator's terminal and process group.
+        spawn.grouping = .newSession
+        // The write end becomes descriptor 3, and nothing else is inherited: a descriptor the
+        // daemon kept open by accident (a supervisor's socket, a test runner's pipe) would keep
+        // whoever holds its other end waiting for an end that never comes.
+        spawn.passedDescriptors = [(from: writeEnd, to: readyDescriptor)]
+        spawn.closesOtherDescriptors = true
+        let pid: pid_t
+        do {
+            pid = try spawn.start().pid
+        } catch {
+            close(writeEnd)
+            close(readEnd)
             throw AiopsError(
-                .software, "cannot start the background monitor: \(String(cString: strerror(result)))")
+                .software, "cannot start the background monitor: \(ErrnoText.message(error.errno))")
         }
+        close(writeEnd)
         let word = readAll(readEnd)
         close(readEnd)
         if word.hasPrefix("ready") {

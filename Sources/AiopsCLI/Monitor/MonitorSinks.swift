@@ -1,5 +1,6 @@
 import AiopsAlert
 import AiopsCore
+import AiopsPlatform
 import Synchronization
 
 #if canImport(Glibc)
@@ -41,7 +42,7 @@ final class JSONLinesOutputSink: AlertSink, Sendable {
             let written = line.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
             if written < 0 {
                 if errno == EINTR { continue }
-                failure = String(cString: strerror(errno))
+                failure = ErrnoText.message(errno)
                 break
             }
             offset += written

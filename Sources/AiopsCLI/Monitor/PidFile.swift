@@ -1,4 +1,5 @@
 import AiopsCore
+import AiopsPlatform
 
 #if canImport(Glibc)
     import Glibc
@@ -18,7 +19,7 @@ final class PidFile {
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o644)
         guard fd >= 0 else {
             let code: AiopsExitCode = errno == EACCES || errno == EPERM ? .noPermission : .failure
-            throw AiopsError(code, "cannot open the pid file \(path): \(String(cString: strerror(errno)))")
+            throw AiopsError(code, "cannot open the pid file \(path): \(ErrnoText.message(errno))")
         }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             var buffer = [UInt8](repeating: 0, count: 32)

@@ -1,4 +1,5 @@
 import AiopsCore
+import AiopsPlatform
 import AiopsRender
 
 #if canImport(Glibc)
@@ -52,6 +53,6 @@ enum ReportOutput {
 extension AiopsError {
     /// Output that could not be written for a reason other than the reader leaving.
     static func writeFailed(_ what: String, errno error: Int32) -> AiopsError {
-        AiopsError(.ioError, "writing \(what) failed: \(String(cString: strerror(error)))")
+        AiopsError(.ioError, "writing \(what) failed: \(ErrnoText.message(error))")
     }
 }

@@ -1,4 +1,5 @@
 import AiopsCore
+import AiopsPlatform
 import AiopsProc
 import AiopsReports
 
@@ -43,14 +44,11 @@ enum ServiceProcesses {
         if let text = readSmallFile(directory + "/cgroup.procs") {
             pids += text.split(separator: 10).compactMap { Int32(String(decoding: $0, as: UTF8.self)) }
         }
-        guard depth < 16, let handle = opendir(directory) else { return }
-        defer { closedir(handle) }
+        guard depth < 16 else { return }
         var children: [String] = []
-        while let entry = readdir(handle) {
-            guard entry.pointee.d_type == UInt8(DT_DIR) else { continue }
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { UntrustedText(cString: $0) }
-            guard name.bytes != [46], name.bytes != [46, 46] else { continue }
-            children.append(String(decoding: name.bytes, as: UTF8.self))
+        DirectoryListing.forEachEntry(in: directory) { entry in
+            if entry.isDirectory { children.append(entry.name) }
+            return .next
         }
         for child in children { collect(directory + "/" + child, into: &pids, depth: depth + 1) }
     }

@@ -1,4 +1,5 @@
 import AiopsCore
+import AiopsPlatform
 import AiopsProc
 import AiopsRender
 import AiopsReports

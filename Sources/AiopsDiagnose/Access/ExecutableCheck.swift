@@ -1,3 +1,5 @@
+import AiopsPlatform
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -79,7 +81,7 @@ public struct ExecutableCheck: Sendable {
                 + "(\(facts.modeText), owner \(facts.uid), group \(facts.gid))"
         case .readOnlyFileSystem(let path): return "\(path.shown) is on a read-only file system"
         case .unreadable(let path, let code):
-            return "cannot stat \(path.shown): \(String(cString: strerror(code)))"
+            return "cannot stat \(path.shown): \(ErrnoText.message(code))"
         }
     }
 }

@@ -1,3 +1,5 @@
+import AiopsPlatform
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -68,154 +70,27 @@ public struct BoundedCommand: Sendable {
 
     public func run() throws(Failure) -> Result {
         guard let path = Self.locate(argv[0]) else { throw .notFound(argv[0]) }
-        var outPipe: [Int32] = [-1, -1]
-        var errPipe: [Int32] = [-1, -1]
-        guard makePipe(&outPipe) == 0 else { throw .spawnFailed(path, errno: errno) }
-        guard makePipe(&errPipe) == 0 else {
-            let saved = errno
-            close(outPipe[0])
-            close(outPipe[1])
-            throw .spawnFailed(path, errno: saved)
-        }
-        let pid: pid_t
+        var spawn = ProgramSpawn(argv, environment: Self.environment)
+        spawn.executable = path
+        spawn.output = .capture(limit: outputLimit)
+        spawn.error = .capture(limit: outputLimit)
+        // A process group of its own, so a timeout kills everything it started.
+        spawn.grouping = .ownProcessGroup
+        let outcome: ProgramOutcome
         do {
-            pid = try spawn(path, stdout: outPipe[1], stderr: errPipe[1])
+            outcome = try spawn.run(timeoutSeconds: timeoutSeconds)
         } catch {
-            for fd in outPipe + errPipe { close(fd) }
-            throw error
+            throw .spawnFailed(path, errno: error.errno)
         }
-        close(outPipe[1])
-        close(errPipe[1])
-        defer {
-            close(outPipe[0])
-            close(errPipe[0])
-        }
-        let deadline = monotonicNanoseconds() + UInt64(max(timeoutSeconds, 0) * 1e9)
-        var streams = [Stream(fd: outPipe[0]), Stream(fd: errPipe[0])]
-        var timedOut = false
-        // Read both pipes until both reach end of file (every holder of the write ends is gone) or
-        // the deadline passes.
-        while streams.contains(where: { $0.open }) {
-            let now = monotonicNanoseconds()
-            guard now < deadline else {
-                timedOut = true
-                break
-            }
-            var polled = streams.map { pollfd(fd: $0.open ? $0.fd : -1, events: Int16(POLLIN), revents: 0) }
-            let wait = Int32(min((deadline - now) / 1_000_000 + 1, 1000))
-            let ready = poll(&polled, nfds_t(polled.count), wait)
-            if ready < 0 && errno != EINTR { break }
-            for index in streams.indices where streams[index].open && polled[index].revents != 0 {
-                streams[index].drain(limit: outputLimit)
-            }
-        }
-        if timedOut {
-            kill(-pid, SIGKILL)
-            kill(pid, SIGKILL)
-        }
-        let status = reap(pid)
         let ending: Ending
-        if timedOut {
-            ending = .timedOut
-        } else if status & 0x7F == 0 {
-            ending = .exited((status >> 8) & 0xFF)
-        } else {
-            ending = .signalled(status & 0x7F)
+        switch outcome.ending {
+        case .exited(let code): ending = .exited(code)
+        case .signalled(let signal): ending = .signalled(signal)
+        case .timedOut, .cancelled, .stopped: ending = .timedOut
+        case .statusUnknown: ending = .signalled(127)  // not ours to reap: reported as "signalled 127"
         }
         return Result(
-            ending: ending, standardOutput: streams[0].bytes, standardError: streams[1].bytes,
-            truncated: streams[0].truncated || streams[1].truncated)
-    }
-
-    private func spawn(_ path: String, stdout: Int32, stderr: Int32) throws(Failure) -> pid_t {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, stdout, 1)
-        posix_spawn_file_actions_adddup2(&actions, stderr, 2)
-
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        // Default dispositions (aiops ignores SIGPIPE; a checker must not inherit that), an empty
-        // mask, and a process group of its own so a timeout kills everything it started.
-        var defaults = sigset_t()
-        sigfillset(&defaults)
-        sigdelset(&defaults, SIGKILL)
-        sigdelset(&defaults, SIGSTOP)
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(
-            &attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
-
-        let cArguments = argv.map { strdup($0) } + [nil]
-        let cEnvironment = Self.environment.map { strdup($0) } + [nil]
-        defer {
-            cArguments.forEach { free($0) }
-            cEnvironment.forEach { free($0) }
-        }
-        var pid = pid_t()
-        let result = posix_spawn(&pid, path, &actions, &attributes, cArguments, cEnvironment)
-        guard result == 0 else { throw .spawnFailed(path, errno: result) }
-        return pid
-    }
-
-    private func reap(_ pid: pid_t) -> Int32 {
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 {
-            if errno != EINTR { return 0x7F }  // not ours to reap: report it as "signalled 127"
-        }
-        return status
+            ending: ending, standardOutput: outcome.standardOutput, standardError: outcome.standardError,
+            truncated: outcome.outputTruncated || outcome.errorTruncated)
     }
 }
-
-/// One output pipe being read.
-private struct Stream {
-    let fd: Int32
-    var open = true
-    var bytes: [UInt8] = []
-    var truncated = false
-
-    init(fd: Int32) {
-        self.fd = fd
-    }
-
-    mutating func drain(limit: Int) {
-        var chunk = [UInt8](repeating: 0, count: 65_536)
-        let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-        if count < 0 {
-            if errno != EINTR && errno != EAGAIN { open = false }
-            return
-        }
-        if count == 0 {
-            open = false
-            return
-        }
-        let room = max(limit - bytes.count, 0)
-        if count > room { truncated = true }
-        bytes.append(contentsOf: chunk[0..<min(count, room)])
-    }
-}
-
-private func monotonicNanoseconds() -> UInt64 {
-    var spec = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &spec)
-    return UInt64(spec.tv_sec) * 1_000_000_000 + UInt64(spec.tv_nsec)
-}
-
-/// pipe2(O_CLOEXEC), which the Glibc module hides behind _GNU_SOURCE: without it a command
-/// spawned on another thread could inherit a write end and this one would never see EOF.
-private func makePipe(_ fds: inout [Int32]) -> Int32 {
-    fds.withUnsafeMutableBufferPointer { pipe2Function($0.baseAddress!, O_CLOEXEC) }
-}
-
-private let pipe2Function: @convention(c) (UnsafeMutablePointer<Int32>, Int32) -> Int32 = {
-    guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "pipe2") else {
-        fatalError("glibc without pipe2")
-    }
-    return unsafeBitCast(symbol, to: (@convention(c) (UnsafeMutablePointer<Int32>, Int32) -> Int32).self)
-}()

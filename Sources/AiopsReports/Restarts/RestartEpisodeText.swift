@@ -1,5 +1,6 @@
 import AiopsAnalyze
 import AiopsCore
+import AiopsPlatform
 
 #if canImport(Glibc)
     import Glibc
@@ -46,7 +47,7 @@ enum RestartEpisodeText {
         case .exitCode(_, let number):
             if let exit = episode.exit { lines.append("Cause: main process " + ServiceEventText.exit(exit)) }
             if let number {
-                lines.append("Spawn error: errno \(number) (\(String(cString: strerror(number))))")
+                lines.append("Spawn error: errno \(number) (\(ErrnoText.message(number)))")
             }
         case .oomKill(.kernel(let kill)):
             // The task name is the process's own (prctl can put an escape sequence in it).

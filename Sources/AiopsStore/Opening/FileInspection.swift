@@ -1,3 +1,5 @@
+import AiopsPlatform
+
 #if canImport(Glibc)
     import Glibc
 #endif

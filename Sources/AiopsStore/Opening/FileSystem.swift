@@ -1,4 +1,5 @@
 import AiopsCore
+import AiopsPlatform
 
 #if canImport(Glibc)
     import Glibc
@@ -13,7 +14,7 @@ enum FileSystem {
         if lstat(path, &info) == 0 { return info }
         let error = errno
         if error == ENOENT { return nil }
-        throw HistoryStoreError("cannot examine \(path): \(errorText(error))", kind: kind(of: error))
+        throw HistoryStoreError("cannot examine \(path): \(ErrnoText.message(error))", kind: kind(of: error))
     }
 
     static func isRegular(_ info: stat) -> Bool { info.st_mode & S_IFMT == S_IFREG }
@@ -51,7 +52,7 @@ enum FileSystem {
             let error = errno
             guard error == EEXIST else {
                 throw HistoryStoreError(
-                    "cannot create directory \(current): \(errorText(error))", kind: kind(of: error))
+                    "cannot create directory \(current): \(ErrnoText.message(error))", kind: kind(of: error))
             }
         }
     }
@@ -76,7 +77,7 @@ enum FileSystem {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o640)
         guard descriptor >= 0 else {
             let error = errno
-            throw HistoryStoreError("cannot create \(path): \(errorText(error))", kind: kind(of: error))
+            throw HistoryStoreError("cannot create \(path): \(ErrnoText.message(error))", kind: kind(of: error))
         }
         fchmod(descriptor, 0o640)
         close(descriptor)
@@ -85,7 +86,7 @@ enum FileSystem {
     /// rename(2), which moves a link, a directory or a FIFO itself, never what it points to.
     static func rename(_ from: String, to: String) throws(HistoryStoreError) {
         guard Glibc.rename(from, to) == 0 else {
-            throw HistoryStoreError("cannot move \(from) to \(to): \(errorText(errno))")
+            throw HistoryStoreError("cannot move \(from) to \(to): \(ErrnoText.message(errno))")
         }
     }
 
@@ -100,15 +101,11 @@ enum FileSystem {
     /// The error for a file that could not be opened or read: permission apart from the rest
     /// (an I/O error, no descriptors left), and neither a reason to set the file aside.
     static func cannotRead(_ path: String, _ error: Int32) -> HistoryStoreError {
-        HistoryStoreError("cannot read \(path): \(errorText(error))", kind: kind(of: error))
+        HistoryStoreError("cannot read \(path): \(ErrnoText.message(error))", kind: kind(of: error))
     }
 
     static func kind(of error: Int32) -> HistoryStoreError.Kind {
         error == EACCES || error == EPERM ? .permission : .failed
-    }
-
-    static func errorText(_ error: Int32) -> String {
-        String(cString: strerror(error))
     }
 
     static func directory(of path: String) -> String {

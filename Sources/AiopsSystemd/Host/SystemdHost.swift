@@ -1,4 +1,5 @@
 import AiopsCore
+import AiopsPlatform
 
 #if canImport(Glibc)
     import Glibc
@@ -38,13 +39,12 @@ public struct SystemdHost: Sendable {
     }
 
     private func directoryHasEntries(_ path: String) -> Bool {
-        guard let directory = opendir(path) else { return false }
-        defer { closedir(directory) }
-        while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { UntrustedText(cString: $0) }
-            if name.bytes != [46] && name.bytes != [46, 46] { return true }
+        var found = false
+        DirectoryListing.forEachEntry(in: path) { _ in
+            found = true
+            return .stop
         }
-        return false
+        return found
     }
 
     /// Throws the exit-69 error when service analysis cannot work here.

@@ -1,4 +1,5 @@
 import AiopsCore
+import AiopsPlatform
 import CAiopsBPF
 import Synchronization
 
@@ -68,7 +69,7 @@ public final class BPFLifecycleSource: LifecycleSource, @unchecked Sendable {
     public func start() -> EventBatches {
         precondition(!started.exchange(true, ordering: .relaxed), "start() called twice")
         let batches = queue.batches
-        startBackgroundThread(named: "aiops-bpf-drain") { [self] in
+        PlatformThread.start(named: "aiops-bpf-drain") { [self] in
             runDrainLoop()
         }
         return batches

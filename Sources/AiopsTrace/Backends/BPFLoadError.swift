@@ -1,3 +1,4 @@
+import AiopsPlatform
 import CAiopsBPF
 
 /// Why the BPF programs could not be loaded, as the C loader classified it. It states what
@@ -40,7 +41,6 @@ public struct BPFLoadError: Error, Sendable, CustomStringConvertible {
     }
 
     init(_ error: aiops_bpf_error) {
-        var copy = error
         let kinds: [UInt32: Kind] = [
             AIOPS_BPF_ERR_PERMISSION.rawValue: .permission, AIOPS_BPF_ERR_NO_BTF.rawValue: .noBTF,
             AIOPS_BPF_ERR_KERNEL_TOO_OLD.rawValue: .kernelTooOld,
@@ -48,21 +48,23 @@ public struct BPFLoadError: Error, Sendable, CustomStringConvertible {
         ]
         self.init(
             kind: kinds[UInt32(error.kind)] ?? .other, errorNumber: error.error_number,
-            step: Self.text(of: &copy.step), firstMessage: Self.text(of: &copy.first_message),
-            lastMessage: Self.text(of: &copy.last_message),
-            verifierLog: Self.text(of: &copy.verifier_log_tail))
+            step: Self.text(of: error.step), firstMessage: Self.text(of: error.first_message),
+            lastMessage: Self.text(of: error.last_message),
+            verifierLog: Self.text(of: error.verifier_log_tail))
     }
 
-    /// A NUL-terminated C array of the loader's own record (snprintf always terminates it).
-    private static func text<T>(of array: inout T) -> String {
-        withUnsafeBytes(of: &array) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+    /// A C array of the loader's own record: `error` is a whole struct of ours, so copying its
+    /// arrays reads nothing outside it, and each text ends at its NUL or at the array's end,
+    /// never past it.
+    private static func text<T>(of array: T) -> String {
+        withUnsafeBytes(of: array) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
     }
 
     /// The failing step, its errno and libbpf's own words.
     public var libbpfDetail: String {
         let messages = [firstMessage, lastMessage].filter { !$0.isEmpty }
         let unique = messages.count == 2 && messages[0] == messages[1] ? [messages[0]] : messages
-        let base = "\(step) failed (\(errnoName(errorNumber)))"
+        let base = "\(step) failed (\(ErrnoText.name(errorNumber)))"
         return unique.isEmpty ? base : base + "; libbpf: " + unique.joined(separator: " … ")
     }
 
@@ -83,12 +85,4 @@ public struct BPFLoadError: Error, Sendable, CustomStringConvertible {
             return "loading the BPF programs failed: \(libbpfDetail)"
         }
     }
-}
-
-func errnoName(_ number: Int32) -> String {
-    let names: [Int32: String] = [
-        1: "EPERM", 2: "ENOENT", 3: "ESRCH", 7: "E2BIG", 12: "ENOMEM", 13: "EACCES", 16: "EBUSY",
-        22: "EINVAL", 95: "EOPNOTSUPP", 524: "ENOTSUPP",
-    ]
-    return names[number] ?? "errno \(number)"
 }

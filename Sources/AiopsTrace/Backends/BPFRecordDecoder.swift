@@ -7,6 +7,11 @@ import CAiopsBPF
 
 /// Turns ring-buffer records (layouts in aiops_event.h) into `LifecycleEvent`s. Sizes and kinds
 /// are checked before any field is read: a record that does not fit is counted as malformed.
+///
+/// Memory safety: a fixed-size struct is loaded (`loadUnaligned`, a copy into a Swift value) only
+/// after the record's `size` was checked to hold all of it, so `header.comm` and
+/// `event.target_comm` are arrays of those copies, never bytes past the record. The exec record's
+/// variable tail is read through raw pointers bounded by `size`.
 enum BPFRecordDecoder {
     static let pageSize = UInt64(sysconf(Int32(_SC_PAGESIZE)))
 

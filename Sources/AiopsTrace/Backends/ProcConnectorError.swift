@@ -1,3 +1,4 @@
+import AiopsPlatform
 /// Why subscribing to the proc connector failed. It states what happened; the hint and the exit
 /// code are the CLI's to choose.
 public struct ProcConnectorError: Error, Sendable, CustomStringConvertible {
@@ -13,7 +14,7 @@ public struct ProcConnectorError: Error, Sendable, CustomStringConvertible {
 
     public var description: String {
         isPermission
-            ? "subscribing to the proc connector was refused (\(errnoName(errorNumber)))"
-            : "the proc connector is not available (\(errnoName(errorNumber))): kernel without CONFIG_PROC_EVENTS?"
+            ? "subscribing to the proc connector was refused (\(ErrnoText.name(errorNumber)))"
+            : "the proc connector is not available (\(ErrnoText.name(errorNumber))): kernel without CONFIG_PROC_EVENTS?"
     }
 }

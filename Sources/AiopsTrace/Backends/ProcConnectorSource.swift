@@ -1,4 +1,5 @@
 import AiopsCore
+import AiopsPlatform
 import AiopsProc
 import CAiopsLinux
 import Synchronization
@@ -65,7 +66,7 @@ public final class ProcConnectorSource: LifecycleSource, @unchecked Sendable {
     public func start() -> EventBatches {
         precondition(!started.exchange(true, ordering: .relaxed), "start() called twice")
         let batches = queue.batches
-        startBackgroundThread(named: "aiops-cn-reader") { [self] in
+        PlatformThread.start(named: "aiops-cn-reader") { [self] in
             runReader()
         }
         return batches

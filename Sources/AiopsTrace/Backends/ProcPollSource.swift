@@ -1,4 +1,5 @@
 import AiopsCore
+import AiopsPlatform
 import AiopsProc
 import Synchronization
 
@@ -52,7 +53,7 @@ public final class ProcPollSource: LifecycleSource, @unchecked Sendable {
 
     public func start() -> EventBatches {
         let batches = queue.batches
-        startBackgroundThread(named: "aiops-proc-poll") { [self] in
+        PlatformThread.start(named: "aiops-proc-poll") { [self] in
             runScanner()
         }
         return batches

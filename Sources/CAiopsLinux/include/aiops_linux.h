@@ -46,8 +46,4 @@ void aiops_cn_close(int fd);
 int aiops_cn_parse(const void *datagram, size_t length, struct aiops_cn_event *events,
 		   int capacity);
 
-/* Names the calling thread (15 bytes shown in top -H, /proc/<pid>/task/<tid>/comm).
- * prctl is variadic, which Swift cannot call. */
-void aiops_set_thread_name(const char *name);
-
 #endif
