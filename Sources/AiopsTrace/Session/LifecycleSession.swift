@@ -1,0 +1,148 @@
+import AiopsCore
+import AiopsProc
+import Dispatch
+import Synchronization
+
+/// One run of lifecycle tracing, the same for `trace`, `monitor` and `collect --duration`:
+/// opens the source (BPF, else the proc connector, else /proc polling, saying why it fell
+/// back), seeds a process table from /proc, chooses exit de-duplication from what the source
+/// promises, and delivers every event completed by the table — start time, parent, command
+/// line, killer — with duplicate exits left out and counted.
+///
+/// The consumer awaits `deliveries()`: the source's own bounded queue, nothing in between, so
+/// a consumer that falls behind makes the source drop and count, never memory grow. Stopping
+/// (`stop()`, or a `SessionStopper` on SIGINT/SIGTERM/--duration) lets what the kernel queued
+/// arrive, then ends the stream.
+///
+/// `table` and `seed` belong to the one task that iterates `deliveries()`; everything else may
+/// be called from any thread.
+public final class LifecycleSession: @unchecked Sendable {
+    public let source: any LifecycleSource
+    /// Why better backends were passed over (`auto` only), one line each.
+    public let fallbackReasons: [String]
+    public let table: ProcessTable
+    private let reader: ProcessSnapshotReader
+    private var seeded: [ProcessSnapshot]?
+    private let batches: EventBatches
+    private let stopped = Atomic<Bool>(false)
+    private let ticker = Mutex<DispatchHandle?>(nil)
+
+    /// Opens `backend` (see `openLifecycleSource`) and starts delivering.
+    public convenience init(
+        backend: BackendChoice, options: SourceOptions = SourceOptions(),
+        reader: ProcessSnapshotReader = ProcessSnapshotReader()
+    ) throws(AiopsError) {
+        let opened = try openLifecycleSource(backend, options: options)
+        self.init(opened: opened, reader: reader)
+    }
+
+    /// Over a source already open (tests give their own).
+    public init(opened: OpenedSource, reader: ProcessSnapshotReader = ProcessSnapshotReader()) {
+        source = opened.source
+        fallbackReasons = opened.fallbackReasons
+        let table = ProcessTable()
+        // Exits the kernel reports exactly once need no duplicate check (a per-exit cost); every
+        // other source's duplicates are dropped here, for every command alike.
+        table.deduplicatesExits = !opened.source.reportsEachExitOnce
+        self.table = table
+        self.reader = reader
+        batches = opened.source.start()
+    }
+
+    /// What /proc held when the session started: the table's seed, for filters that need it.
+    /// Read after the source is attached (a process born in between is both seeded and seen,
+    /// never missed) and before the first event is applied; by the consumer, on first use, so
+    /// a command's own start-up work (collect's first sample) does not wait for it.
+    public var seed: [ProcessSnapshot] {
+        if let seeded { return seeded }
+        let snapshots = reader.all()
+        table.seed(snapshots)
+        seeded = snapshots
+        return snapshots
+    }
+
+    public var backend: EventSource { source.backend }
+    public var limitations: [String] { source.limitations }
+
+    /// The stderr line for a fallback (one wording for every command), nil without one.
+    public var fallbackBanner: String? {
+        OpenedSource(source: source, fallbackReasons: fallbackReasons).fallbackBanner
+    }
+
+    /// Events completed by the table, batch by batch, and notices in order with them. Iterate
+    /// once, from one task.
+    public func deliveries() -> SessionDeliveries {
+        SessionDeliveries(session: self, inner: batches.makeAsyncIterator())
+    }
+
+    /// Ends the session: what is queued is still delivered, then the stream ends. Any thread,
+    /// any number of times.
+    public func stop() {
+        stopped.store(true, ordering: .relaxed)
+        source.stop()
+    }
+
+    public var stopRequested: Bool { stopped.load(ordering: .relaxed) }
+
+    /// Puts `notice` in the stream after the events already queued.
+    public func post(_ notice: SessionNotice) { batches.post(notice) }
+
+    /// A `.tick` notice every second until the stream ends. On Dispatch, not on the Swift pool,
+    /// so a busy consumer cannot delay the clock that drives it.
+    public func startTicking() {
+        let timer = DispatchSource.makeTimerSource(queue: .global())
+        timer.schedule(deadline: .now() + .seconds(1), repeating: .seconds(1), leeway: .milliseconds(100))
+        timer.setEventHandler { [batches] in batches.post(.tick) }
+        timer.resume()
+        ticker.withLock { $0 = DispatchHandle(source: timer) }
+    }
+
+    fileprivate func streamEnded() {
+        ticker.withLock { timer in
+            timer?.cancel()
+            timer = nil
+        }
+    }
+
+    /// What the source lost or could not decode, final once the stream has ended.
+    public func statistics() -> SourceStatistics { source.statistics() }
+}
+
+/// One thing a session delivers.
+public enum SessionDelivery: Sendable {
+    /// Events completed by the process table (duplicate exits already left out).
+    case events([LifecycleEvent])
+    case notice(SessionNotice)
+}
+
+/// The stream of a `LifecycleSession`.
+public struct SessionDeliveries: AsyncSequence, AsyncIteratorProtocol {
+    public typealias Element = SessionDelivery
+    let session: LifecycleSession
+    var inner: EventBatches.AsyncIterator
+
+    public func makeAsyncIterator() -> SessionDeliveries { self }
+
+    public mutating func next() async -> SessionDelivery? {
+        _ = session.seed  // before the first event is applied
+        guard let item = await inner.nextItem() else {
+            session.streamEnded()
+            return nil
+        }
+        switch item {
+        case .notice(let notice):
+            return .notice(notice)
+        case .events(var batch):
+            // In place: the batch is ours alone, so completing it copies nothing.
+            let table = session.table
+            var kept = 0
+            for index in batch.indices {
+                guard let event = table.apply(batch[index]) else { continue }
+                batch[kept] = event
+                kept += 1
+            }
+            batch.removeSubrange(kept...)
+            return .events(batch)
+        }
+    }
+}
