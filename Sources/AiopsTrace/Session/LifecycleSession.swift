@@ -14,15 +14,15 @@ import Synchronization
 /// (`stop()`, or a `SessionStopper` on SIGINT/SIGTERM/--duration) lets what the kernel queued
 /// arrive, then ends the stream.
 ///
-/// `table` and `seed` belong to the one task that iterates `deliveries()`; everything else may
-/// be called from any thread.
+/// `table` belongs to the one task that iterates `deliveries()`; everything else may be called
+/// from any thread.
 public final class LifecycleSession: @unchecked Sendable {
     public let source: any LifecycleSource
     /// Why better backends were passed over (`auto` only), one line each.
     public let fallbackReasons: [String]
+    /// What /proc held when the session started: the table's seed, for filters that need it.
+    public let seed: [ProcessSnapshot]
     public let table: ProcessTable
-    private let reader: ProcessSnapshotReader
-    private var seeded: [ProcessSnapshot]?
     private let batches: EventBatches
     private let stopped = Atomic<Bool>(false)
     private let ticker = Mutex<DispatchHandle?>(nil)
@@ -44,21 +44,13 @@ public final class LifecycleSession: @unchecked Sendable {
         // Exits the kernel reports exactly once need no duplicate check (a per-exit cost); every
         // other source's duplicates are dropped here, for every command alike.
         table.deduplicatesExits = !opened.source.reportsEachExitOnce
+        // Seeded at once, after the source is attached: a process born in between is both
+        // seeded and seen, never missed; and one that is killed and reaped before the consumer
+        // starts still has its record, so its exit gets its killer and command line.
+        seed = reader.all()
+        table.seed(seed)
         self.table = table
-        self.reader = reader
         batches = opened.source.start()
-    }
-
-    /// What /proc held when the session started: the table's seed, for filters that need it.
-    /// Read after the source is attached (a process born in between is both seeded and seen,
-    /// never missed) and before the first event is applied; by the consumer, on first use, so
-    /// a command's own start-up work (collect's first sample) does not wait for it.
-    public var seed: [ProcessSnapshot] {
-        if let seeded { return seeded }
-        let snapshots = reader.all()
-        table.seed(snapshots)
-        seeded = snapshots
-        return snapshots
     }
 
     public var backend: EventSource { source.backend }
@@ -124,7 +116,6 @@ public struct SessionDeliveries: AsyncSequence, AsyncIteratorProtocol {
     public func makeAsyncIterator() -> SessionDeliveries { self }
 
     public mutating func next() async -> SessionDelivery? {
-        _ = session.seed  // before the first event is applied
         guard let item = await inner.nextItem() else {
             session.streamEnded()
             return nil
