@@ -38,7 +38,8 @@ let package = Package(
         .target(name: "AiopsCore"),
         // /proc readers and parsers.
         .target(name: "AiopsProc", dependencies: ["AiopsCore", "AiopsPlatform"]),
-        // Lifecycle sources (BPF, proc connector, /proc polling), the process table, filters.
+        // Lifecycle sources (BPF, proc connector, /proc polling), the process table, filters, and
+        // the one lifecycle session that trace, monitor and collect --duration subscribe to.
         .target(
             name: "AiopsTrace",
             dependencies: ["AiopsCore", "AiopsPlatform", "AiopsProc", "CAiopsBPF", "CAiopsLinux"]

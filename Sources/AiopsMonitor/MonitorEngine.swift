@@ -181,28 +181,29 @@ public final class MonitorEngine {
                 watch.restoreDown(pending.target, pending.wasDown)
                 last = false
             }
-            let report = ExitReport(
-                time: event.time, pid: event.process.pid, start: event.process.start,
-                ppid: event.process.ppid,
+            let record = ExitRecord(
+                at: event.time, pid: event.process.pid, start: event.process.start, ppid: event.process.ppid,
                 uid: event.process.uid, comm: event.process.comm, argv: exit.argv ?? process.argv,
                 unit: process.unit, details: exit, lastSample: process.lastSample, source: event.source,
-                target: process.target)
-            output.exits.append(report.record(clock: clock))
+                clock: clock)
+            output.exits.append(record)
             // One process of several ending (a worker, a subshell, sshd's per-connection child
             // exiting 255) is history, not an alert; the last one ending, or any crashing, is.
             if last || exit.status.map(ExitInterest.isCrash) ?? false {
-                output.alerts.append(report.alert(clock: clock))
+                output.alerts.append(
+                    ExitAlert(record: record, killer: exit.killer, target: process.target).alert)
             }
             return output
         }
         guard let status = exit.status, ExitInterest.isRecorded(status) else { return output }
-        let report = ExitReport(
-            time: event.time, pid: event.process.pid, start: event.process.start, ppid: event.process.ppid,
+        let record = ExitRecord(
+            at: event.time, pid: event.process.pid, start: event.process.start, ppid: event.process.ppid,
             uid: event.process.uid, comm: event.process.comm, argv: exit.argv ?? [],
-            unit: units.unit(of: event.process), details: exit, lastSample: nil, source: event.source)
-        output.exits.append(report.record(clock: clock))
+            unit: units.unit(of: event.process), details: exit, lastSample: nil, source: event.source,
+            clock: clock)
+        output.exits.append(record)
         if rules.alertOnAnyCrash, ExitInterest.isCrash(status) {
-            output.alerts.append(report.alert(clock: clock))
+            output.alerts.append(ExitAlert(record: record, killer: exit.killer).alert)
         }
         return output
     }
@@ -261,12 +262,12 @@ public final class MonitorEngine {
         pendingRestarts[key] = nil
         reportedLost.insert(key)
         statistics.exitsNotSeen += 1
-        let report = ExitReport(
-            time: ended, pid: key.pid, start: BootInstant(clockTicks: key.startTicks), ppid: process.ppid,
+        let record = ExitRecord(
+            at: ended, pid: key.pid, start: BootInstant(clockTicks: key.startTicks), ppid: process.ppid,
             uid: process.uid, comm: process.comm, argv: process.argv, unit: process.unit, details: nil,
-            lastSample: process.lastSample, source: .procPoll, target: process.target, exitUnseen: true)
-        output.exits.append(report.record(clock: clock))
-        output.alerts.append(report.alert(clock: clock))
+            lastSample: process.lastSample, source: .procPoll, clock: clock)
+        output.exits.append(record)
+        output.alerts.append(ExitAlert(record: record, target: process.target, exitUnseen: true).alert)
         return output
     }
 

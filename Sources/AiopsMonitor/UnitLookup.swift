@@ -5,24 +5,16 @@ import AiopsProc
 /// process that just exited may already be gone), else from /proc/<pid>/cgroup.
 final class UnitLookup {
     private let procfs: ProcFS
-    private let hierarchy: CgroupHierarchy?
-    /// cgroup id → unit; ids are never reused while the cgroup lives. Bounded: cleared when full.
-    private var byCgroupID: [UInt64: String?] = [:]
+    private let cgroupUnits: CgroupUnits?
 
     init(procfs: ProcFS) {
         self.procfs = procfs
-        self.hierarchy = CgroupHierarchy(procfs: procfs)
+        self.cgroupUnits = CgroupHierarchy(procfs: procfs).map { CgroupUnits(hierarchy: $0) }
     }
 
     func unit(of process: EventProcess) -> String? {
-        if let id = process.cgroupID, let hierarchy {
-            if let known = byCgroupID[id] { return known }
-            if let path = hierarchy.path(forID: id) {
-                if byCgroupID.count >= 16_384 { byCgroupID.removeAll(keepingCapacity: true) }
-                let unit = UnitName.innermostUnit(inCgroupPath: path)
-                byCgroupID[id] = unit
-                return unit
-            }
+        if let id = process.cgroupID, let cgroupUnits, case .found(let unit) = cgroupUnits.lookup(id) {
+            return unit
         }
         return unit(pid: process.pid)
     }
@@ -36,7 +28,7 @@ final class UnitLookup {
 
     /// Every process now in `unit`'s cgroup (and its sub-cgroups).
     func processes(inUnit unit: String) -> [Int32] {
-        guard let hierarchy else { return [] }
+        guard let hierarchy = cgroupUnits?.hierarchy else { return [] }
         return hierarchy.paths(named: unit).flatMap { hierarchy.processes(under: $0) }
     }
 }

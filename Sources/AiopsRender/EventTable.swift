@@ -112,17 +112,7 @@ public struct EventTableRenderer {
             output.append(" after ")
             output.append(DurationText.format(seconds: age))
         }
-        if let killer = exit.killer {
-            if killer.sentByKernel {
-                output.append(", sent by the kernel")
-            } else {
-                output.append(", sent by ")
-                output.appendDecimal(killer.senderPID)
-                output.append(" (")
-                killer.senderComm.appendTerminalSafe(to: &output)
-                output.append(")")
-            }
-        }
+        exit.killer?.appendSentBy(to: &output)
         if let argv = exit.argv, !argv.isEmpty {
             output.append(": ")
             Self.appendCommandLine(argv, to: &output)

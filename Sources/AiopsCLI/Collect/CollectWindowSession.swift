@@ -21,37 +21,51 @@ final class CollectWindowSession {
     }
 
     func run() async throws(AiopsError) {
-        let opened = try openLifecycleSourceWorded(options.backend, options: SourceOptions())
-        if !opened.fallbackReasons.isEmpty {
-            printError(
-                "\(opened.fallbackReasons.joined(separator: "; ")) — exits come from \(opened.source.backend.rawValue), "
-                    + "which cannot see: " + opened.source.limitations.joined(separator: "; "))
-        }
-        let source = opened.source
+        let session = try openLifecycleSession(options.backend)
+        if let banner = session.fallbackBanner { printError(banner) }
         let recorder = LifecycleRecorder(exitListLimit: exitListLimit)
-        let batches = source.start()
-        let consumer = Task.detached { await recorder.consume(batches) }
+        let consumer = Task.detached { await recorder.consume(session.deliveries()) }
 
+        let interval = options.intervalNanoseconds
+        let duration = durationNanoseconds
+        let sampling = Task {
+            await WindowSampling.run(intervalNanoseconds: interval, forNanoseconds: duration)
+        }
+        // SIGINT or SIGTERM ends the window early: the report covers what was seen so far.
+        let stopper = SessionStopper { _ in sampling.cancel() }
+        stopper.attach(session)
+        let (window, facts) = await sampling.value
+        session.stop()
+        await consumer.value
+        stopper.uninstall()
+        CollectWindowReport(
+            options: options, window: window, facts: facts, events: await recorder.result(),
+            statistics: session.statistics(), backend: session.backend, limitations: session.limitations
+        ).print()
+    }
+}
+
+/// The window's rounds of /proc samples.
+enum WindowSampling {
+    /// Every process each interval, until the window ends or the task is cancelled (then once
+    /// more, at once: the window's last round).
+    static func run(intervalNanoseconds: UInt64, forNanoseconds duration: UInt64) async -> (
+        ProcessWindow, SystemFacts
+    ) {
         let sampler = ProcessSampler(readsIO: true)
         var window = ProcessWindow()
-        let started = BootInstant.now()
-        let end = started.nanoseconds + durationNanoseconds
+        let end = BootInstant.now().nanoseconds + duration
         var facts = SystemFacts.read()
         while true {
             let now = BootInstant.now()
             window.add(sampler.sampleAll(), at: now)
             facts = SystemFacts.read()
-            guard now.nanoseconds < end else { break }
-            let next = min(now.nanoseconds + options.intervalNanoseconds, end)
+            guard now.nanoseconds < end, !Task.isCancelled else { break }
+            let next = min(now.nanoseconds + intervalNanoseconds, end)
             let pause = next > BootInstant.now().nanoseconds ? next - BootInstant.now().nanoseconds : 0
             try? await Task.sleep(nanoseconds: pause)
         }
-        source.stop()
-        await consumer.value
-        CollectWindowReport(
-            options: options, window: window, facts: facts, events: await recorder.result(),
-            statistics: source.statistics(), backend: source.backend, limitations: source.limitations
-        ).print()
+        return (window, facts)
     }
 }
 
@@ -73,12 +87,9 @@ actor LifecycleRecorder {
         self.exitListLimit = exitListLimit
     }
 
-    func consume(_ batches: EventBatches) async {
-        let table = ProcessTable()
-        table.seed(ProcessSnapshotReader().all())
-        for await batch in batches {
+    func consume(_ deliveries: SessionDeliveries) async {
+        for await case .events(let batch) in deliveries {
             for event in batch {
-                guard let event = table.apply(event) else { continue }
                 switch event.payload {
                 case .fork(let fork) where !fork.isThread: started += 1
                 case .exit:

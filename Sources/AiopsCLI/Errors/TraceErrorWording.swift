@@ -1,4 +1,5 @@
 import AiopsCore
+import AiopsProc
 import AiopsTrace
 
 /// How the lifecycle sources' typed errors reach the operator: the sentence the error states,
@@ -50,12 +51,14 @@ extension AiopsError {
     }
 }
 
-/// `openLifecycleSource`, with its typed error worded for the operator.
-func openLifecycleSourceWorded(_ choice: BackendChoice, options: SourceOptions) throws(AiopsError)
-    -> OpenedSource
-{
+/// Opens the one lifecycle session of trace, monitor and collect --duration, with the failure
+/// worded for the operator (hint and exit code).
+func openLifecycleSession(
+    _ choice: BackendChoice, options: SourceOptions = SourceOptions(),
+    reader: ProcessSnapshotReader = ProcessSnapshotReader()
+) throws(AiopsError) -> LifecycleSession {
     do throws(LifecycleSourceError) {
-        return try openLifecycleSource(choice, options: options)
+        return try LifecycleSession(backend: choice, options: options, reader: reader)
     } catch {
         throw AiopsError(error)
     }

@@ -51,71 +51,72 @@ final class MonitorDaemon {
     }
 
     func run() async throws(AiopsError) {
-        // First the signals (a SIGHUP or SIGTERM during start-up waits in the stream instead of
-        // killing the process), then the pid file (a second copy fails before touching the
+        // First the signals (a SIGHUP or SIGTERM during start-up waits for the session instead
+        // of killing the process), then the pid file (a second copy fails before touching the
         // kernel or the history).
-        let inputs = MonitorInputs(intervalNanoseconds: settings.rules.intervalNanoseconds)
-        inputs.installSignals(onStop: Self.armStopDeadline)
+        signal(SIGPIPE, SIG_IGN)  // a webhook or alert command that hangs up is an error, not death
+        let stopper = SessionStopper(hangups: true) { cause in
+            // Armed in the handler, not by the loop: a loop behind a backlog of events must not
+            // delay the deadline.
+            if case .signal = cause { Self.armStopDeadline() }
+            printError("stopping: delivering what is queued")
+        }
         let pidFile = try options.pidFile.map { path throws(AiopsError) in try PidFile(path: path) }
         // The history before the kernel: a path that is not aiops's to use ends the start here.
         let (history, historyAlerts, historyNote) = try HistoryWriter.open(
             path: settings.historyPath, limits: settings.historyLimits, clock: clock)
-        let opened = try openLifecycleSourceWorded(options.backend, options: SourceOptions())
-        let source = opened.source
-        let table = ProcessTable()
-        table.deduplicatesExits = !source.reportsEachExitOnce
-        table.seed(ProcessSnapshotReader().all())
+        let session = try openLifecycleSession(options.backend)
         let engine = MonitorEngine(rules: settings.rules, clock: clock)
         engine.begin()
 
         var dispatcher = try MonitorSinks.dispatcher(settings, json: options.json)
 
-        announce(opened, engine: engine, historyNote: historyNote)
+        announce(session, engine: engine, historyNote: historyNote)
         if let fd = options.readyDescriptor { Detach.report("ready", on: fd) }
         for alert in historyAlerts { raise(alert, dispatcher: dispatcher, history: history) }
 
-        inputs.forward(source)
-        inputs.startClock(durationNanoseconds: options.durationNanoseconds)
+        stopper.attach(session, stopAfterNanoseconds: options.durationNanoseconds)
+        session.startTicking()
         let started = BootInstant.now()
+        var seconds = 0
 
-        loop: for await input in inputs.stream {
-            switch input {
+        // One stream: events and the clock's ticks in order, the engine's state on this task.
+        for await delivery in session.deliveries() {
+            switch delivery {
             case .events(let batch):
                 for event in batch {
-                    guard let event = table.apply(event) else { continue }
                     deliver(engine.observe(event), dispatcher: dispatcher, history: history)
                 }
-                inputs.processed(batch.count)
-            case .scan:
-                deliver(engine.scan(at: BootInstant.now()), dispatcher: dispatcher, history: history)
-                // Records of processes whose exit was lost would otherwise stay until evicted.
-                table.prune(keeping: Set(ProcFS().pids()), at: BootInstant.now())
-            case .tick:
+            case .notice(.tick):
+                seconds += 1
                 deliver(engine.tick(at: BootInstant.now()), dispatcher: dispatcher, history: history)
                 flushHistory(history, dispatcher: dispatcher)
                 dispatcher.tick()
-            case .reload:
-                if let replaced = reload(engine: engine, inputs: inputs, dispatcher: dispatcher) {
-                    dispatcher = replaced
+                if seconds % Self.scanSeconds(settings.rules) == 0 {
+                    deliver(engine.scan(at: BootInstant.now()), dispatcher: dispatcher, history: history)
+                    // Records of processes whose exit was lost would otherwise stay until evicted.
+                    session.table.prune(keeping: Set(ProcFS().pids()), at: BootInstant.now())
                 }
-            case .stop:
-                printError("stopping: delivering what is queued")
-                source.stop()
-            case .sourceEnded:
-                break loop
+            case .notice(.hangup):
+                if let replaced = reload(engine: engine, dispatcher: dispatcher) { dispatcher = replaced }
             }
         }
-        inputs.finish()
+        stopper.uninstall()
         flushHistory(history, dispatcher: dispatcher)
         let delivered = dispatcher.shutdown(timeout: .seconds(3))
         history.close()
         pidFile?.remove()
         let summary = MonitorSummary(
-            seconds: BootInstant.now().seconds(since: started), backend: source.backend,
-            source: source.statistics(), engine: engine.statistics, alerts: dispatcher.statistics(),
+            seconds: BootInstant.now().seconds(since: started), backend: session.backend,
+            source: session.statistics(), engine: engine.statistics, alerts: dispatcher.statistics(),
             alertsRaised: alertsRaised, alertsAllDelivered: delivered, historyStored: history.stored,
-            historyDropped: history.dropped, tableEvictions: table.evictions)
+            historyDropped: history.dropped, tableEvictions: session.table.evictions)
         for line in summary.lines { printError(line) }
+    }
+
+    /// The /proc scan runs every --interval, in whole seconds of the one-second tick.
+    private static func scanSeconds(_ rules: MonitorRules) -> Int {
+        max(1, Int(rules.intervalNanoseconds / 1_000_000_000))
     }
 
     private func deliver(_ output: MonitorOutput, dispatcher: AlertDispatcher, history: HistoryWriter) {
@@ -144,7 +145,7 @@ final class MonitorDaemon {
 
     /// SIGHUP: the config file again, with the command line on top. A bad file changes nothing.
     /// Returns a new dispatcher when the alert sinks changed.
-    private func reload(engine: MonitorEngine, inputs: MonitorInputs, dispatcher: AlertDispatcher)
+    private func reload(engine: MonitorEngine, dispatcher: AlertDispatcher)
         -> AlertDispatcher?
     {
         guard options.configPath != nil else {
@@ -162,7 +163,6 @@ final class MonitorDaemon {
             printError("reload: history settings take effect at the next start")
         }
         engine.reload(fresh.rules)
-        inputs.setInterval(fresh.rules.intervalNanoseconds)
         var replacement: AlertDispatcher?
         if !fresh.sameSinks(as: settings) {
             do throws(AiopsError) {
@@ -183,16 +183,11 @@ final class MonitorDaemon {
         return replacement
     }
 
-    private func announce(_ opened: OpenedSource, engine: MonitorEngine, historyNote: String?) {
-        if !opened.fallbackReasons.isEmpty {
-            printError(
-                "\(opened.fallbackReasons.joined(separator: "; ")) — falling back to \(opened.source.backend.rawValue), "
-                    + "which cannot see: " + opened.source.limitations.joined(separator: "; "))
-        }
+    private func announce(_ session: LifecycleSession, engine: MonitorEngine, historyNote: String?) {
+        if let banner = session.fallbackBanner { printError(banner) }
         let interval = DurationText.format(seconds: Double(settings.rules.intervalNanoseconds) / 1e9)
         printError(
-            "monitoring with \(opened.source.backend.rawValue), sampling every \(interval); \(describe(engine))"
-        )
+            "monitoring with \(session.backend.rawValue), sampling every \(interval); \(describe(engine))")
         if let historyNote { printError(historyNote) }
     }
 
@@ -207,8 +202,6 @@ final class MonitorDaemon {
         return text
     }
 
-    /// Armed by the signal handler itself, not by the loop: a loop behind a backlog of events
-    /// must not delay the deadline.
     private static func armStopDeadline() {
         DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(stopDeadlineSeconds)) {
             printError("stopping took over \(stopDeadlineSeconds) s: exiting without the rest")

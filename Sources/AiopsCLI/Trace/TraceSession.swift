@@ -4,7 +4,6 @@ import AiopsProc
 import AiopsRender
 import AiopsReports
 import AiopsTrace
-import Dispatch
 
 #if canImport(Glibc)
     import Glibc
@@ -41,21 +40,15 @@ final class TraceSession {
         sourceOptions.emitSIGCHLD = options.includeSIGCHLD
         sourceOptions.ringBytes = options.ringBytes
         sourceOptions.pollIntervalNanoseconds = options.pollIntervalNanoseconds
-        let opened = try openLifecycleSourceWorded(options.backend, options: sourceOptions)
-        let source = opened.source
-        announce(opened)
+        let session = try openLifecycleSession(options.backend, options: sourceOptions, reader: reader)
+        for note in notes { printError(note) }
+        if let banner = session.fallbackBanner { printError(banner) }
+        let filter = try makeFilter(snapshots: session.seed)
 
-        // Seed after the source is live: a process born in between is both seeded and seen.
-        let table = ProcessTable()
-        // Exits that the kernel reports exactly once need no duplicate check (a per-exit cost).
-        table.deduplicatesExits = !source.reportsEachExitOnce
-        let snapshots = reader.all()
-        table.seed(snapshots)
-        let filter = try makeFilter(snapshots: snapshots)
-
-        printError("tracing with \(source.backend.rawValue); Ctrl-C to stop")
-        let stopper = SessionStopper(source: source)
-        stopper.install(durationNanoseconds: options.durationNanoseconds)
+        printError("tracing with \(session.backend.rawValue); Ctrl-C to stop")
+        signal(SIGPIPE, SIG_IGN)  // a closed stdout becomes EPIPE, handled by the output sink
+        let stopper = SessionStopper()
+        stopper.attach(session, stopAfterNanoseconds: options.durationNanoseconds)
         let started = BootInstant.now()
 
         let style = TerminalStyle.detect(for: output)
@@ -69,10 +62,10 @@ final class TraceSession {
 
         var shown = KindCounts()
         let json = options.json
-        for await batch in source.start() {
+        for await case .events(let batch) in session.deliveries() {
             guard !output.isBroken else { continue }  // keep draining so the source can stop
             for event in batch {
-                guard let event = table.apply(event), filter.admit(event) else { continue }
+                guard filter.admit(event) else { continue }
                 shown[event.kind] += 1
                 output.append { buffer in
                     if json {
@@ -84,17 +77,16 @@ final class TraceSession {
                 // Bounded output buffer: a storm's batch is thousands of lines.
                 if output.bufferedByteCount >= 64 << 10 && !output.flush() { break }
             }
-            if !output.flush() { source.stop() }
-            if let tree = filter.processTree, tree.trackedCount == 0 { source.stop() }
+            if !output.flush() { session.stop() }
+            if let tree = filter.processTree, tree.trackedCount == 0 { session.stop() }
         }
         stopper.uninstall()
         try checkOutput()
 
         let summary = TraceSummary(
-            backend: source.backend, seconds: BootInstant.now().seconds(since: started), shown: shown,
-            statistics: source.statistics(), tableEvictions: table.evictions,
-            duplicateExits: table.duplicateExits,
-            limitations: source.limitations)
+            backend: session.backend, seconds: BootInstant.now().seconds(since: started), shown: shown,
+            statistics: session.statistics(), tableEvictions: session.table.evictions,
+            duplicateExits: session.table.duplicateExits, limitations: session.limitations)
         if options.json {
             output.write(summary.json())
             output.write([10])
@@ -110,16 +102,6 @@ final class TraceSession {
     private func checkOutput() throws(AiopsError) {
         guard case .writeFailed(let error) = output.failure else { return }
         throw AiopsError.writeFailed("the trace", errno: error)
-    }
-
-    /// One line on stderr when the backend is not the one asked for, saying what it cannot see.
-    private func announce(_ opened: OpenedSource) {
-        for note in notes { printError(note) }
-        guard !opened.fallbackReasons.isEmpty else { return }
-        let backend = opened.source.backend.rawValue
-        printError(
-            "\(opened.fallbackReasons.joined(separator: "; ")) — falling back to \(backend), which cannot see: "
-                + opened.source.limitations.joined(separator: "; "))
     }
 
     private func makeFilter(snapshots: [ProcessSnapshot]) throws(AiopsError) -> TraceFilter {
@@ -146,54 +128,10 @@ final class TraceSession {
         return filter
     }
 
-    /// cgroup id -> innermost unit name, cached (ids are stable for a cgroup's life).
+    /// cgroup id -> innermost unit name, for the JSON `unit` field.
     private func unitResolver() -> (UInt64) -> String? {
         guard let cgroups else { return { _ in nil } }
-        var cache: [UInt64: String?] = [:]
-        return { id in
-            if let known = cache[id] { return known }
-            guard let path = cgroups.path(forID: id) else { return nil }  // retried later: may appear
-            let unit = UnitName.innermostUnit(inCgroupPath: path)
-            cache[id] = unit
-            return unit
-        }
-    }
-}
-
-/// Stops a session on SIGINT, SIGTERM or the end of --duration. A second Ctrl-C exits at once.
-final class SessionStopper: @unchecked Sendable {
-    private let source: any LifecycleSource
-    private var signalSources: [DispatchSourceSignal] = []
-    private var interrupts = 0
-
-    init(source: any LifecycleSource) {
-        self.source = source
-    }
-
-    func install(durationNanoseconds: UInt64?) {
-        signal(SIGPIPE, SIG_IGN)  // a closed stdout becomes EPIPE, handled by the output sink
-        for number in [SIGINT, SIGTERM] {
-            signal(number, SIG_IGN)
-            let handler = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            handler.setEventHandler { [self] in
-                interrupts += 1
-                if interrupts > 1 { exit(128 + number) }
-                source.stop()
-            }
-            handler.resume()
-            signalSources.append(handler)
-        }
-        if let durationNanoseconds {
-            let seconds = Int(durationNanoseconds / 1_000_000_000)
-            let rest = Int(durationNanoseconds % 1_000_000_000)
-            DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(seconds) + .nanoseconds(rest)) {
-                [source] in source.stop()
-            }
-        }
-    }
-
-    func uninstall() {
-        for handler in signalSources { handler.cancel() }
-        signalSources = []
+        let units = CgroupUnits(hierarchy: cgroups)
+        return { id in units.unit(ofCgroupID: id) }
     }
 }

@@ -24,6 +24,14 @@ public struct OpenedSource {
     public var source: any LifecycleSource
     /// Why better backends were passed over (auto only), one line each.
     public var fallbackReasons: [String]
+
+    /// The one line every command prints on stderr when `auto` fell back: why, to what, and
+    /// what that backend cannot see. nil when nothing was passed over.
+    public var fallbackBanner: String? {
+        guard !fallbackReasons.isEmpty else { return nil }
+        return "\(fallbackReasons.joined(separator: "; ")) — falling back to \(source.backend.rawValue), "
+            + "which cannot see: " + source.limitations.joined(separator: "; ")
+    }
 }
 
 /// Opens the chosen source, or with `auto` the best one this host allows. An explicit choice
