@@ -156,8 +156,8 @@ struct CollectProcessesTests {
         let collect = try RunningCommand(
             BuildProducts.aiops,
             ["collect", "processes", "--duration", "4s", "--interval", "250ms", "--json"])
-        // Let the tracer attach and take the first samples.
-        usleep(700_000)
+        // The children start once the tracer is attached, so their exits are in the window.
+        #expect(waitUntil { hasAttachedBPF(collect.pid) }, "never attached: \(collect.standardError)")
         let spinner = try startChild(BuildProducts.testChild, ["spin", "1500"])
         let sleeper = try startChild(BuildProducts.testChild, ["linger", "1500", "0"])
         let directory = TemporaryDirectory()
@@ -179,7 +179,7 @@ struct CollectProcessesTests {
             + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
         waitForExit(sleeper.pid)
         waitForExit(writer.pid)
-        #expect(collect.finish(timeout: 30) == 0, "stderr: \(collect.standardError)")
+        #expect(collect.finish() == 0, "stderr: \(collect.standardError)")
         let document = try #require(
             try JSONSerialization.jsonObject(with: Data(collect.standardOutput.utf8)) as? [String: Any])
         let processes = try #require(document["processes"] as? [[String: Any]])
@@ -232,7 +232,7 @@ struct CollectProcessesTests {
             kill(child.pid, SIGKILL)
             waitForExit(child.pid)
         }
-        usleep(200_000)
+        #expect(waitUntil { processName(child.pid) == "x\u{1B}[2J\u{07}y" })
         let table = try runCommand(BuildProducts.aiops, ["collect", "processes"])
         #expect(table.status == 0)
         #expect(!table.standardOutput.contains("\u{1B}"))

@@ -1,4 +1,5 @@
 import AiopsCore
+import AiopsTestSupport
 import Foundation
 import Testing
 
@@ -49,12 +50,10 @@ struct MonitorBackpressureTests {
         source.stop()
 
         // Nothing consumes the loop's input: the forwarder must stop taking batches at its bound.
-        var settled = false
-        for _ in 0..<200 where !settled {
-            try await Task.sleep(nanoseconds: 10_000_000)
-            settled = inputs.pending > MonitorInputs.maxPendingEvents
-        }
+        let settled = await waitUntil { () async in inputs.pending > MonitorInputs.maxPendingEvents }
         #expect(settled, "the forwarder never reached its bound: \(inputs.pending) pending")
+        // The subject: time for the forwarder to take more if it wrongly would. A slow machine
+        // makes this check weaker, never makes it fail.
         try await Task.sleep(nanoseconds: 100_000_000)
         #expect(inputs.pending <= MonitorInputs.maxPendingEvents + size)
         #expect(source.queue.dropped > 0)
