@@ -50,7 +50,7 @@ struct MonitorBackpressureTests {
         source.stop()
 
         // Nothing consumes the loop's input: the forwarder must stop taking batches at its bound.
-        let settled = await waitUntil { () async in inputs.pending > MonitorInputs.maxPendingEvents }
+        let settled = await waitUntil { inputs.pending > MonitorInputs.maxPendingEvents }
         #expect(settled, "the forwarder never reached its bound: \(inputs.pending) pending")
         // The subject: time for the forwarder to take more if it wrongly would. A slow machine
         // makes this check weaker, never makes it fail.

@@ -221,7 +221,7 @@ struct MonitorTests {
 
         kill(pid, SIGTERM)
         #expect(
-            await waitUntil { () async in kill(pid, 0) != 0 },
+            await waitUntil { kill(pid, 0) != 0 },
             "still running \(Int(patience)) s after SIGTERM")
         #expect(!FileManager.default.fileExists(atPath: pidFile))
         let finalLog = try String(contentsOfFile: logFile, encoding: .utf8)

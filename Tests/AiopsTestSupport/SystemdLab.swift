@@ -229,7 +229,9 @@ public final class SystemdLab: @unchecked Sendable {
         }
     }
 
-    /// Polls `condition` every 50 ms until it holds or `timeout` passes; the last answer.
+    /// Polls `condition` every 50 ms until it holds or `timeout` passes; the last answer. In an
+    /// async test the task-sleeping version (SystemdLabAsync) is taken instead.
+    @_disfavoredOverload
     @discardableResult
     public func waitUntil(timeout: Double = patience, _ condition: () throws -> Bool) rethrows -> Bool {
         try AiopsTestSupport.waitUntil(timeout: timeout, every: 0.05, condition)

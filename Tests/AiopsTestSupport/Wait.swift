@@ -13,7 +13,10 @@ import Foundation
 public let patience: Double = 60
 
 /// Polls `condition` until it holds (true) or `timeout` seconds pass (false, after a last look).
-/// For synchronous tests and for helpers that run on threads of their own.
+/// For synchronous tests and for helpers that run on threads of their own. Disfavoured: in an
+/// async test the compiler takes the version below, which leaves the thread to the others (the
+/// collectors' consumers run on the same small pool: blocking it starves them of events).
+@_disfavoredOverload
 @discardableResult
 public func waitUntil(
     timeout: Double = patience, every interval: Double = 0.01, _ condition: () throws -> Bool

@@ -196,7 +196,7 @@ struct ConnectorSubscriptionRaceTests {
         let child = try startChild(BuildProducts.testChild, ["churn", "9"])
         // Churning: a second thread is seen.
         #expect(
-            waitUntil(every: 0.001) {
+            await waitUntil(every: 0.001) {
                 ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(child.pid)/task"))?.count ?? 0)
                     > 1
             })
