@@ -155,8 +155,10 @@ struct CollectProcessesTests {
     func window() throws {
         let collect = try RunningCommand(
             BuildProducts.aiops,
-            ["collect", "processes", "--duration", "4s", "--interval", "250ms", "--json"])
-        // The children start once the tracer is attached, so their exits are in the window.
+            ["collect", "processes", "--duration", "15s", "--interval", "250ms", "--json"])
+        // The children start once the tracer is attached, so their exits are in the window; a
+        // window of 15 s, not 4, because on a loaded machine starting the children and python
+        // alone can take seconds, and each must be sampled at least twice.
         #expect(waitUntil { hasAttachedBPF(collect.pid) }, "never attached: \(collect.standardError)")
         let spinner = try startChild(BuildProducts.testChild, ["spin", "1500"])
         let sleeper = try startChild(BuildProducts.testChild, ["linger", "1500", "0"])
