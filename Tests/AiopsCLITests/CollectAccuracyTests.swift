@@ -160,6 +160,10 @@ struct CollectProcessesTests {
         // window of 15 s, not 4, because on a loaded machine starting the children and python
         // alone can take seconds, and each must be sampled at least twice.
         #expect(waitUntil { hasAttachedBPF(collect.pid) }, "never attached: \(collect.standardError)")
+        // Then the first round of samples, which nothing outside shows the end of: a child
+        // started while it reads every process (slow on a loaded machine) may be missed by it and
+        // gone before the next. A second covers it; the long window covers a late start.
+        usleep(1_000_000)
         let spinner = try startChild(BuildProducts.testChild, ["spin", "1500"])
         let sleeper = try startChild(BuildProducts.testChild, ["linger", "1500", "0"])
         let directory = TemporaryDirectory()
