@@ -39,14 +39,17 @@ public final class HistoryStore: HistoryReading, Sendable {
         try open(at: path, limits: limits, now: StoreClock.wallNanoseconds)
     }
 
-    /// `now`: the wall clock (ns since the epoch) used for ages; tests move it.
+    /// `now`: the wall clock (ns since the epoch) used for ages; `monotonic`: the clock that
+    /// times the maintenance interval. Tests move both instead of sleeping.
     static func open(
-        at path: String, limits: HistoryLimits, now: @escaping @Sendable () -> Int64
+        at path: String, limits: HistoryLimits, now: @escaping @Sendable () -> Int64,
+        monotonic: @escaping @Sendable () -> Int64 = StoreClock.monotonicNanoseconds
     ) throws(HistoryStoreError) -> (store: HistoryStore, report: HistoryOpenReport) {
         try FileSystem.createParentDirectories(of: path)
         let path = FileSystem.resolvingParentDirectory(of: path)
         let (connection, outcome) = try HistoryOpener.open(path, limits: limits, now: now())
-        let engine = StoreEngine(connection: connection, path: path, limits: limits, now: now)
+        let engine = StoreEngine(
+            connection: connection, path: path, limits: limits, now: now, monotonic: monotonic)
         // A failed first prune is not a reason to refuse the history: it is retried later and
         // shows in `statistics`.
         let pruned = (try? engine.maintain()) ?? HistoryPruneResult()

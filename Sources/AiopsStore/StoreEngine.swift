@@ -7,25 +7,28 @@ final class StoreEngine {
     let path: String
     let limits: HistoryLimits
     private let now: @Sendable () -> Int64
+    private let monotonic: @Sendable () -> Int64
 
     private(set) var health: HistoryHealth = .healthy
     private(set) var droppedRecords: UInt64 = 0
     private var droppedWhileFailing: UInt64 = 0
 
     private var recordsSinceMaintenance = 0
-    private var lastMaintenance = StoreClock.monotonicNanoseconds()
+    private var lastMaintenance: Int64
     private(set) var maintenanceFailures: UInt64 = 0
     private(set) var lastMaintenanceProblem: HistoryWriteProblem?
     private(set) var lastPrune: HistoryPruneResult?
 
     init(
         connection: SQLiteConnection, path: String, limits: HistoryLimits,
-        now: @escaping @Sendable () -> Int64
+        now: @escaping @Sendable () -> Int64, monotonic: @escaping @Sendable () -> Int64
     ) {
         self.connection = connection
         self.path = path
         self.limits = limits
         self.now = now
+        self.monotonic = monotonic
+        lastMaintenance = monotonic()
     }
 
     /// All of `entries` in one transaction, or none of them.
@@ -67,7 +70,7 @@ final class StoreEngine {
     }
 
     private func maintainIfDue() {
-        let elapsed = StoreClock.monotonicNanoseconds() - lastMaintenance
+        let elapsed = monotonic() - lastMaintenance
         guard
             recordsSinceMaintenance >= limits.maintenanceEveryRecords
                 || elapsed >= limits.maintenanceIntervalNanoseconds
@@ -79,7 +82,7 @@ final class StoreEngine {
     /// counted, kept in `lastMaintenanceProblem`, and tried again at the next due time.
     func maintain() throws(SQLiteError) -> HistoryPruneResult {
         recordsSinceMaintenance = 0
-        lastMaintenance = StoreClock.monotonicNanoseconds()
+        lastMaintenance = monotonic()
         guard let connection else {
             throw SQLiteError(code: SQLITE_MISUSE, message: "the history is closed", operation: "prune")
         }

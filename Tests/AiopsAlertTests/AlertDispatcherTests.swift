@@ -68,7 +68,7 @@ struct AlertDispatcherTests {
         )
         for index in 0..<5 { dispatcher.dispatch(.sample(subject: "p\(index)")) }
         #expect(sink.alerts.count == 2)
-        #expect(waitUntil(timeout: 3) { sink.alerts.count == 3 })
+        #expect(waitUntil { sink.alerts.count == 3 })
         #expect(sink.alerts.last?.alert.summary.hasPrefix("3 alerts suppressed by the rate limit") == true)
         dispatcher.shutdown(timeout: .seconds(1))
     }

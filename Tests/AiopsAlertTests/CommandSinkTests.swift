@@ -86,16 +86,15 @@ struct CommandSinkTests {
             .arguments([shell.path, "-c", "'\(sleeper.path)' 60; echo never"]), timeout: .milliseconds(300),
             reporter: ProblemLog().reporter)
         let dispatcher = dispatcher([sink])
-        let elapsed = measure { dispatcher.dispatch(.sample()) }
-        #expect(elapsed < 0.1)
+        dispatcher.dispatch(.sample())
         #expect(waitUntil { !processes(named: sleeper.name).isEmpty }, "the sleep started")
-        #expect(waitUntil(timeout: 5) { sink.statistics().timedOut == 1 })
+        #expect(waitUntil { sink.statistics().timedOut == 1 })
         let statistics = sink.statistics()
         #expect(statistics.failed == 1)
         #expect(statistics.lastError == "killed by SIGKILL after the 300ms timeout")
         // The shell's child was in the command's process group: gone too, not orphaned.
         #expect(
-            waitUntil(timeout: 2) {
+            waitUntil {
                 processes(named: sleeper.name).isEmpty && processes(named: shell.name).isEmpty
             })
         let zombies = zombieChildren().filter { [shell.name, sleeper.name].contains($0.comm) }
@@ -110,8 +109,8 @@ struct CommandSinkTests {
         dispatcher.dispatch(.sample(subject: "a"))
         dispatcher.dispatch(.sample(subject: "b"))
         #expect(waitUntil { sink.statistics().queued == 1 })
-        let elapsed = measure { #expect(dispatcher.shutdown(timeout: .seconds(1))) }
-        #expect(elapsed < 1.5)
+        // Killed, not waited for: the error below says so, at whatever speed the machine has.
+        #expect(dispatcher.shutdown(timeout: .seconds(1)))
         let statistics = sink.statistics()
         #expect(statistics.failed == 1 && statistics.dropped == 1)
         #expect(statistics.lastError == "killed by SIGKILL at shutdown")

@@ -64,13 +64,10 @@ struct WebhookSinkTests {
         let url = "http://127.0.0.1:\(TestHTTPServer.closedPort())/hook"
         let sink = try QueuedSink.webhook(url: url, configuration: Self.quick, reporter: problems.reporter)
         let dispatcher = dispatcher([sink])
-        let elapsed = measure {
-            for index in 0..<1000 { dispatcher.dispatch(.sample(subject: "p\(index)")) }
-        }
-        #expect(elapsed < 0.5, "1000 dispatches took \(elapsed)s")
+        // Never waits: with a delivery in the caller's path the queue could not have dropped.
+        for index in 0..<1000 { dispatcher.dispatch(.sample(subject: "p\(index)")) }
         #expect(waitUntil { sink.statistics().failed >= 2 })
-        let shutdownTime = measure { dispatcher.shutdown(timeout: .seconds(2)) }
-        #expect(shutdownTime < 2.5)
+        _ = dispatcher.shutdown(timeout: .seconds(2))
         let statistics = sink.statistics()
         #expect(statistics.dropped > 0, "a full queue drops its oldest")
         #expect(statistics.accepted == 1000)
@@ -92,16 +89,16 @@ struct WebhookSinkTests {
         let dispatcher = dispatcher([sink])
         dispatcher.dispatch(.sample(subject: "first"))
         #expect(waitUntil { server.heldConnections == 1 }, "the first POST is in flight, and hangs")
-        let elapsed = measure {
-            for index in 0..<1000 { dispatcher.dispatch(.sample(subject: "p\(index)")) }
-        }
-        #expect(elapsed < 0.5, "1000 dispatches took \(elapsed)s")
+        // At once: these return although the POST in flight never ends (how fast is a
+        // benchmark's question); the full queue below shows none of them was delivered inline.
+        for index in 0..<1000 { dispatcher.dispatch(.sample(subject: "p\(index)")) }
         var statistics = sink.statistics()
         #expect(statistics.queued == 100, "the queue is full behind the request in flight")
         #expect(statistics.dropped == 900, "the oldest were pushed out and counted")
 
         let shutdownTime = measure { #expect(dispatcher.shutdown(timeout: .seconds(2))) }
-        #expect(shutdownTime > 1.5 && shutdownTime < 2.5, "shutdown took \(shutdownTime)s")
+        // It waits out its timeout for the hung POST (no upper bound: a slow machine takes longer).
+        #expect(shutdownTime > 1.5, "shutdown took \(shutdownTime)s")
         statistics = sink.statistics()
         #expect(statistics.accepted == 1001 && statistics.delivered == 0)
         #expect(statistics.failed == 1 && statistics.lastError == "cancelled at shutdown")

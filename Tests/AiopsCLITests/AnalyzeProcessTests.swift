@@ -60,14 +60,12 @@ struct AnalyzeProcessTests {
         defer { child.stop() }
         // ss is the oracle for the port the child was given.
         var listening: [String] = []
-        let deadline = Date().addingTimeInterval(10)
-        repeat {
+        try waitUntil(every: 0.05) {
             listening = try runCommand("/usr/bin/ss", ["-Htlnp"]).outputLines.filter {
                 $0.contains("pid=\(child.pid),")
             }
-            if listening.count == 1 { break }
-            usleep(20_000)
-        } while Date() < deadline
+            return listening.count == 1
+        }
         let local = try #require(listening.first?.split(separator: " ").first { $0.hasPrefix("127.0.0.1:") })
         let port = try #require(Int(local.split(separator: ":").last ?? ""))
         let established = try runCommand("/usr/bin/ss", ["-Htnp"]).outputLines.filter {
@@ -160,7 +158,8 @@ struct AnalyzeProcessTests {
         let child = try AnalyzedChild(["grow", "8", "8", "0"])
         defer {
             child.stop()
-            for _ in 0..<200 where rmdir(base + name) != 0 && errno != ENOENT { usleep(10_000) }
+            // The killed child leaves the cgroup a moment after it is reaped.
+            waitUntil { rmdir(base + name) == 0 || errno == ENOENT }
         }
         try Data("268435456\n".utf8).write(to: URL(fileURLWithPath: base + name + "/memory.limit_in_bytes"))
         try Data("\(child.pid)\n".utf8).write(to: URL(fileURLWithPath: base + name + "/cgroup.procs"))
@@ -190,7 +189,7 @@ struct AnalyzeProcessTests {
     func jsonShape() throws {
         let child = try AnalyzedChild(["fds", "10", "0"])
         defer { child.stop() }
-        usleep(200_000)
+        #expect(child.waitForOpenFiles(13), "stdin, stdout, stderr and the ten it opens")
         let json = try analyzeJSON(["--pid", "\(child.pid)", "--duration", "1s", "--interval", "250ms"])
         #expect(json.string("schema") == "aiops.analyze.process.resources/1")
         let rfc3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/
@@ -221,13 +220,7 @@ struct AnalyzeProcessTests {
         // comm "evil" ESC "]0;pwned" BEL newline
         let child = try AnalyzedChild(["rename", "6576696c1b5d303b70776e65640707", "20000"])
         defer { child.stop() }
-        let deadline = Date().addingTimeInterval(10)
-        while Date() < deadline,
-            (try? String(contentsOfFile: "/proc/\(child.pid)/comm", encoding: .utf8))?.hasPrefix("evil")
-                != true
-        {
-            usleep(5_000)
-        }
+        #expect(waitUntil { processName(child.pid)?.hasPrefix("evil") == true })
         let result = try analyze(["--pid", "\(child.pid)", "--duration", "300ms", "--interval", "100ms"])
         #expect(result.status == 0)
         #expect(result.standardOutput.contains("Process resources: PID \(child.pid) (evil\\e]0;pwned\\x07"))
@@ -277,7 +270,9 @@ struct AnalyzeProcessTests {
         defer { child.stop() }
         let json = try analyzeJSON(["--pid", "\(child.pid)", "--duration", "5s", "--interval", "200ms"])
         #expect(json.object("window")?.string("ended") == "process_exited")
-        #expect(try #require(json.object("window")?.double("duration_s")) < 2)
+        // Ended by the exit (after about 1.2 s), not by the 5 s asked for: no tighter bound, a
+        // loaded machine may start the sampler late.
+        #expect(try #require(json.object("window")?.double("duration_s")) < 5)
         #expect(
             json.objects("notes").contains { $0.string("text")?.contains("the process exited after") == true }
         )
@@ -291,11 +286,14 @@ struct AnalyzeProcessTests {
             BuildProducts.aiops,
             ["analyze", "process", "--pid", "\(child.pid)", "--duration", "60s", "--json"])
         #expect(running.waitFor { _, error in error.contains("sampling PID \(child.pid)") })
-        usleep(1_200_000)
-        let started = Date()
+        // The subject: the window runs past its first interval (1 s after the first sample, taken
+        // before that line) before Ctrl-C, so it has a second sample to report. A second and a
+        // half to spare: a sampler on a busy core wakes late, and nothing shows when it did.
+        usleep(2_500_000)
         running.signal(SIGINT)
-        #expect(running.finish(timeout: 10) == 0, "stderr: \(running.standardError)")
-        #expect(Date().timeIntervalSince(started) < 3)
+        // Ended by the signal, not killed at the deadline: exit 0 and "interrupted" say so, at
+        // whatever speed the machine has.
+        #expect(running.finish() == 0, "stderr: \(running.standardError)")
         let object = try #require(running.jsonLines.first)
         #expect(object.object("window")?.string("ended") == "interrupted")
         #expect(try #require(object.object("window")?.int("samples")) >= 2)

@@ -23,7 +23,7 @@ struct AnalyzeRestartsCausesLabTests {
 
     /// Waits until the unit's shell has said "trap set" `count` times: it then answers SIGTERM with 143.
     static func trapsSet(_ lab: SystemdLab, _ unit: String, _ count: Int) async throws -> Bool {
-        try await lab.waitUntil(timeout: 30) {
+        try await lab.waitUntil {
             try await lab.journal(["_SYSTEMD_UNIT=\(unit)"]).filter { $0["MESSAGE"] as? String == "trap set" }
                 .count >= count
         }
@@ -93,7 +93,7 @@ struct AnalyzeRestartsCausesLabTests {
             try await lab.installProjectUnits(unit)
             #expect(try await lab.systemctl("start", unit).status == 0)
             #expect(try await lab.systemctl("kill", "-s", "TERM", unit).status == 0)
-            let restarted = try await lab.waitUntil(timeout: 30) {
+            let restarted = try await lab.waitUntil {
                 try await Lab.times(lab, unit, Lab.started).count == 2
             }
             #expect(restarted)

@@ -37,7 +37,7 @@ struct AnalyzeRestartsLabTests {
             let unit = "aiops-lab-crashloop.service"
             try await lab.installProjectUnits(unit)
             #expect(try await lab.systemctl("start", unit).status == 0)
-            let looped = try await lab.waitUntil(timeout: 60) {
+            let looped = try await lab.waitUntil {
                 (Int(try await lab.property(unit, "NRestarts")) ?? 0) >= 3
             }
             #expect(looped)
@@ -114,19 +114,21 @@ struct AnalyzeRestartsLabTests {
         // reads the history through a read-only bind, as `analyze` reads a live daemon's file.
         let monitor = try RunningCommand(
             BuildProducts.aiops, ["monitor", "processes", "--history", history, "--interval", "1", "--json"])
-        let started = await monitor.waitFor(seconds: 30) { _, error in error.contains("monitoring with ") }
+        let started = await monitor.waitFor(seconds: patience) { _, error in
+            error.contains("monitoring with ")
+        }
         try #require(started, "no start line; stderr: \(monitor.standardError)")
         let unit = "aiops-lab-crashloop.service"
         try await SystemdLab.with(readOnlyBinds: SystemdLab.defaultReadOnlyBinds + [directory.path]) { lab in
             try await lab.installProjectUnits(unit)
             #expect(try await lab.systemctl("start", unit).status == 0)
-            let looped = try await lab.waitUntil(timeout: 60) {
+            let looped = try await lab.waitUntil {
                 (Int(try await lab.property(unit, "NRestarts")) ?? 0) >= 3
             }
             #expect(looped)
             #expect(try await lab.systemctl("stop", unit).status == 0)
             monitor.signal(SIGTERM)
-            #expect(await monitor.finish(seconds: 20) == 0, "\(monitor.standardError)")
+            #expect(await monitor.finish(seconds: patience) == 0, "\(monitor.standardError)")
 
             let result = try await lab.aiops([
                 "analyze", "restarts", "--service", unit, "--period", "1h", "--json", "--history", history,
@@ -193,7 +195,7 @@ struct AnalyzeRestartsLabTests {
             let unit = "aiops-lab-startlimit.service"
             try await lab.installProjectUnits(unit)
             _ = try await lab.systemctl("start", unit)
-            let gaveUp = try await lab.waitUntil(timeout: 60) {
+            let gaveUp = try await lab.waitUntil {
                 try await lab.property(unit, "ActiveState") == "failed"
             }
             #expect(gaveUp)
@@ -258,7 +260,7 @@ struct AnalyzeRestartsLabTests {
                 "aiops-lab-needs-broken.service")
             _ = try await lab.systemctl("start", "aiops-lab-missing-exec.service")
             #expect(try await lab.systemctl("start", "aiops-lab-needs-broken.service").status != 0)
-            let failed = try await lab.waitUntil(timeout: 30) {
+            let failed = try await lab.waitUntil {
                 try await lab.property("aiops-lab-missing-exec.service", "ActiveState") == "failed"
             }
             #expect(failed)

@@ -59,7 +59,7 @@ struct AnalyzeServiceLabTests {
             #expect(try await lab.systemctl("start", unit).status == 0)
             #expect(try await lab.systemctl("restart", unit).status == 0)
             // The child of the shell must be there too before the cgroup is read.
-            let both = try await lab.waitUntil(timeout: 30) {
+            let both = try await lab.waitUntil {
                 try await Self.cgroupMembers(lab, unit).count == 2
             }
             #expect(both)
@@ -138,7 +138,7 @@ struct AnalyzeServiceLabTests {
             let unit = "aiops-lab-missing-exec.service"
             try await lab.installProjectUnits(unit)
             _ = try await lab.systemctl("start", unit)
-            let failed = try await lab.waitUntil(timeout: 30) {
+            let failed = try await lab.waitUntil {
                 try await lab.property(unit, "ActiveState") == "failed"
             }
             #expect(failed)
@@ -175,7 +175,7 @@ struct AnalyzeServiceLabTests {
                     """)
             #expect(try await lab.systemctl("start", unit).status == 0)
             #expect(try await lab.systemctl("restart", unit).status == 0)
-            let chatted = try await lab.waitUntil(timeout: 30) {
+            let chatted = try await lab.waitUntil {
                 try await lab.journal(["_SYSTEMD_UNIT=\(unit)", "MESSAGE=line 399"]).count == 2
             }
             try #require(chatted, "both runs logged their 400 lines")
@@ -201,7 +201,7 @@ struct AnalyzeServiceLabTests {
             let unit = "aiops-lab-hostile-output.service"
             try await lab.installProjectUnits(unit)
             #expect(try await lab.systemctl("start", unit).status == 0)
-            let logged = try await lab.waitUntil(timeout: 30) {
+            let logged = try await lab.waitUntil {
                 try await lab.journal(["_SYSTEMD_UNIT=\(unit)"]).contains { $0["MESSAGE"] is [Any] }
             }
             #expect(logged, "the hostile line is in the journal as bytes")

@@ -24,30 +24,27 @@ final class AnalyzedChild: @unchecked Sendable {
     init(prlimit options: [String], _ arguments: [String]) throws {
         pid = try spawnChild("/usr/bin/prlimit", options + [BuildProducts.testChild] + arguments)
         let target = URL(fileURLWithPath: BuildProducts.testChild).resolvingSymlinksInPath().path
-        let deadline = Date().addingTimeInterval(10)
-        while Date() < deadline {
-            if (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/exe")) == target {
-                return
-            }
-            usleep(5_000)
+        let execd = waitUntil {
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/exe")) == target
         }
-        Issue.record("prlimit did not exec the test child")
+        if !execd { Issue.record("prlimit did not exec the test child") }
     }
 
     /// Waits until the child's RSS (VmRSS) reaches `bytes`.
-    func waitForResident(atLeast bytes: UInt64, timeout: Double = 10) -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+    func waitForResident(atLeast bytes: UInt64) -> Bool {
+        waitUntil {
+            guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
                 let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
                 let field = line.split(whereSeparator: { $0 == "\t" || $0 == " " }).dropFirst().first,
-                let kilobytes = UInt64(field), kilobytes * 1024 >= bytes
-            {
-                return true
-            }
-            usleep(10_000)
+                let kilobytes = UInt64(field)
+            else { return false }
+            return kilobytes * 1024 >= bytes
         }
-        return false
+    }
+
+    /// Waits until the child holds `count` open descriptors (it opens them one by one).
+    func waitForOpenFiles(_ count: Int) -> Bool {
+        waitUntil { (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd").count) == count }
     }
 
     func stop() {

@@ -155,9 +155,15 @@ struct CollectProcessesTests {
     func window() throws {
         let collect = try RunningCommand(
             BuildProducts.aiops,
-            ["collect", "processes", "--duration", "4s", "--interval", "250ms", "--json"])
-        // Let the tracer attach and take the first samples.
-        usleep(700_000)
+            ["collect", "processes", "--duration", "15s", "--interval", "250ms", "--json"])
+        // The children start once the tracer is attached, so their exits are in the window; a
+        // window of 15 s, not 4, because on a loaded machine starting the children and python
+        // alone can take seconds, and each must be sampled at least twice.
+        #expect(waitUntil { hasAttachedBPF(collect.pid) }, "never attached: \(collect.standardError)")
+        // Then the first round of samples, which nothing outside shows the end of: a child
+        // started while it reads every process (slow on a loaded machine) may be missed by it and
+        // gone before the next. A second covers it; the long window covers a late start.
+        usleep(1_000_000)
         let spinner = try startChild(BuildProducts.testChild, ["spin", "1500"])
         let sleeper = try startChild(BuildProducts.testChild, ["linger", "1500", "0"])
         let directory = TemporaryDirectory()
@@ -179,7 +185,7 @@ struct CollectProcessesTests {
             + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
         waitForExit(sleeper.pid)
         waitForExit(writer.pid)
-        #expect(collect.finish(timeout: 30) == 0, "stderr: \(collect.standardError)")
+        #expect(collect.finish() == 0, "stderr: \(collect.standardError)")
         let document = try #require(
             try JSONSerialization.jsonObject(with: Data(collect.standardOutput.utf8)) as? [String: Any])
         let processes = try #require(document["processes"] as? [[String: Any]])
@@ -232,7 +238,7 @@ struct CollectProcessesTests {
             kill(child.pid, SIGKILL)
             waitForExit(child.pid)
         }
-        usleep(200_000)
+        #expect(waitUntil { processName(child.pid) == "x\u{1B}[2J\u{07}y" })
         let table = try runCommand(BuildProducts.aiops, ["collect", "processes"])
         #expect(table.status == 0)
         #expect(!table.standardOutput.contains("\u{1B}"))

@@ -18,7 +18,7 @@ struct DiagnoseDependencyLabTests {
     private func holdPort(_ lab: SystemdLab) async throws -> Int {
         try await lab.installProjectUnits(Self.holder)
         #expect(try await lab.systemctl("start", Self.holder).status == 0)
-        let listening = try await lab.waitUntil(timeout: 60) {
+        let listening = try await lab.waitUntil {
             try await lab.run([
                 "python3", "-c", "import socket; socket.create_connection(('127.0.0.1', 8093), 1)",
             ]).status == 0

@@ -10,7 +10,7 @@ import Testing
 struct DiagnoseStartFailureLabTests {
     /// Waits until systemd says the unit is `state`.
     private func waitFor(_ lab: SystemdLab, _ unit: String, state: String) async throws {
-        let reached = try await lab.waitUntil(timeout: 60) {
+        let reached = try await lab.waitUntil {
             try await lab.property(unit, "ActiveState") == state
         }
         #expect(reached, "\(unit) did not become \(state)")
@@ -30,7 +30,7 @@ struct DiagnoseStartFailureLabTests {
                         """)
             }
             #expect(try await lab.systemctl("start", "aiops-diag-web-a.service").status == 0)
-            let listening = try await lab.waitUntil(timeout: 60) {
+            let listening = try await lab.waitUntil {
                 try await lab.run([
                     "python3", "-c", "import socket; socket.create_connection(('127.0.0.1', 8089), 1)",
                 ]).status == 0
@@ -167,8 +167,8 @@ struct DiagnoseStartFailureLabTests {
                 "printf 'UNIT=aiops-diag-exit1.service\\nMESSAGE=bind() to 0.0.0.0:8089 failed (98: Address already in use)\\n'"
                 + " | setpriv --reuid=65534 --regid=65534 --clear-groups logger --journald"
             #expect(try await lab.run(["sh", "-c", forged]).status == 0)
-            let arrived = try await lab.waitUntil(timeout: 10) {
-                try !lab.journal(["UNIT=aiops-diag-exit1.service", "_UID=65534"]).isEmpty
+            let arrived = try await lab.waitUntil {
+                try await !lab.journal(["UNIT=aiops-diag-exit1.service", "_UID=65534"]).isEmpty
             }
             try #require(arrived, "the forged entry never reached the journal")
 

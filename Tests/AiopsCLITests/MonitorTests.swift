@@ -14,7 +14,9 @@ struct MonitorTests {
         // slot (deduplication, the rate limit).
         let monitor = try RunningCommand(
             BuildProducts.aiops, ["monitor", "processes", "--only-critical"] + arguments)
-        let started = await monitor.waitFor(seconds: 30) { _, error in error.contains("monitoring with ") }
+        let started = await monitor.waitFor(seconds: patience) { _, error in
+            error.contains("monitoring with ")
+        }
         #expect(started, "no start line; stderr: \(monitor.standardError)")
         return monitor
     }
@@ -38,11 +40,11 @@ struct MonitorTests {
         #expect(killerStatus == 0)
         #expect(waitForExit(victim.pid) & 0x7f == SIGSEGV)
         #expect(
-            await monitor.waitFor(seconds: 30) { _, _ in
+            await monitor.waitFor(seconds: patience) { _, _ in
                 !Self.alerts(monitor, kind: "process_exited", pid: victim.pid).isEmpty
             })
         monitor.signal(SIGTERM)
-        let status = await monitor.finish(seconds: 20)
+        let status = await monitor.finish(seconds: patience)
         #expect(status == 0, "stderr: \(monitor.standardError)")
 
         let alert = try #require(Self.alerts(monitor, kind: "process_exited", pid: victim.pid).first)
@@ -68,13 +70,13 @@ struct MonitorTests {
             kill(grower.pid, SIGKILL)
             waitForExit(grower.pid)
         }
-        let found = await monitor.waitFor(seconds: 60) { _, _ in
+        let found = await monitor.waitFor(seconds: patience) { _, _ in
             Self.alerts(monitor, kind: "resource_leak", pid: grower.pid).contains {
                 ($0["facts"] as? [String: Any])?["resource"] as? String == "memory"
             }
         }
         monitor.signal(SIGTERM)
-        #expect(await monitor.finish(seconds: 20) == 0, "stderr: \(monitor.standardError)")
+        #expect(await monitor.finish(seconds: patience) == 0, "stderr: \(monitor.standardError)")
         #expect(found, "alerts: \(monitor.standardOutput)")
         let leak = try #require(Self.alerts(monitor, kind: "resource_leak", pid: grower.pid).first)
         let slope = try #require((leak["facts"] as? [String: Any])?["slope_per_minute"] as? Double)
@@ -95,13 +97,13 @@ struct MonitorTests {
         ])
         kill(victim.pid, SIGKILL)
         waitForExit(victim.pid)
-        let received = await monitor.waitFor(seconds: 30) { _, _ in
+        let received = await monitor.waitFor(seconds: patience) { _, _ in
             server.requests.contains {
                 String(decoding: $0.body, as: UTF8.self).contains("\"pid\":\(victim.pid),")
             }
         }
         monitor.signal(SIGTERM)
-        #expect(await monitor.finish(seconds: 20) == 0, "stderr: \(monitor.standardError)")
+        #expect(await monitor.finish(seconds: patience) == 0, "stderr: \(monitor.standardError)")
         #expect(received, "no POST; stderr: \(monitor.standardError)")
         // The monitor may also have posted a system-wide alert (another suite's fork storm).
         let request = try #require(
@@ -131,18 +133,20 @@ struct MonitorTests {
         ])
         // One scan first, so the snapshot at death has a sample behind it.
         #expect(
-            await monitor.waitFor(seconds: 30) { _, _ in
+            await monitor.waitFor(seconds: patience) { _, _ in
                 (try? Data(contentsOf: URL(fileURLWithPath: historyPath))) != nil
             })
-        try await Task.sleep(nanoseconds: 2_500_000_000)
+        // Time for scans (one a second) to sample the victim: no line marks a scan, so four
+        // intervals, which a monitor on a busy core still fits two or three scans into.
+        try await Task.sleep(nanoseconds: 4_000_000_000)
         kill(victim.pid, SIGABRT)
         waitForExit(victim.pid)
         #expect(
-            await monitor.waitFor(seconds: 30) { _, _ in
+            await monitor.waitFor(seconds: patience) { _, _ in
                 !Self.alerts(monitor, kind: "process_exited", pid: victim.pid).isEmpty
             })
         monitor.signal(SIGTERM)
-        #expect(await monitor.finish(seconds: 20) == 0, "stderr: \(monitor.standardError)")
+        #expect(await monitor.finish(seconds: patience) == 0, "stderr: \(monitor.standardError)")
 
         let reader = try HistoryReader.open(at: historyPath)
         let allExits = try reader.exits()
@@ -178,11 +182,11 @@ struct MonitorTests {
         kill(victim.pid, SIGKILL)
         waitForExit(victim.pid)
         #expect(
-            await monitor.waitFor(seconds: 30) { _, _ in
+            await monitor.waitFor(seconds: patience) { _, _ in
                 !Self.alerts(monitor, kind: "process_exited", pid: victim.pid).isEmpty
             })
         monitor.signal(SIGTERM)
-        #expect(await monitor.finish(seconds: 20) == 0, "stderr: \(monitor.standardError)")
+        #expect(await monitor.finish(seconds: patience) == 0, "stderr: \(monitor.standardError)")
 
         let problems = monitor.jsonLines.filter {
             $0["kind"] as? String == "monitor_problem" && $0["subject"] as? String == "history \(historyPath)"
@@ -286,12 +290,10 @@ struct MonitorTests {
             second.standardError.contains("another monitor is running (pid \(pid)"), "\(second.standardError)"
         )
 
-        let stopAsked = Date()
         kill(pid, SIGTERM)
-        while kill(pid, 0) == 0 && Date().timeIntervalSince(stopAsked) < 15 {
-            try await Task.sleep(nanoseconds: 20_000_000)
-        }
-        #expect(kill(pid, 0) != 0, "still running 15 s after SIGTERM")
+        #expect(
+            await waitUntil { kill(pid, 0) != 0 },
+            "still running \(Int(patience)) s after SIGTERM")
         #expect(!FileManager.default.fileExists(atPath: pidFile))
         let finalLog = try String(contentsOfFile: logFile, encoding: .utf8)
         #expect(finalLog.contains("monitored "), "log: \(finalLog)")
@@ -313,22 +315,23 @@ struct MonitorTests {
             toFile: config, atomically: true, encoding: .utf8)
         monitor.signal(SIGHUP)
         #expect(
-            await monitor.waitFor(seconds: 30) { _, error in error.contains("1 critical process(es) watched")
+            await monitor.waitFor(seconds: patience) { _, error in
+                error.contains("1 critical process(es) watched")
             })
         try "critical = 1\nbogus_key = 3\n".write(toFile: config, atomically: true, encoding: .utf8)
         monitor.signal(SIGHUP)
         #expect(
-            await monitor.waitFor(seconds: 30) { _, error in
+            await monitor.waitFor(seconds: patience) { _, error in
                 error.contains("reload failed, settings unchanged")
             })
         #expect(monitor.standardError.contains("monitor.conf:2: unknown setting 'bogus_key'"))
         kill(victim.pid, SIGKILL)
         #expect(
-            await monitor.waitFor(seconds: 30) { _, _ in
+            await monitor.waitFor(seconds: patience) { _, _ in
                 !Self.alerts(monitor, kind: "process_exited", pid: victim.pid).isEmpty
             })
         monitor.signal(SIGTERM)
-        #expect(await monitor.finish(seconds: 20) == 0, "stderr: \(monitor.standardError)")
+        #expect(await monitor.finish(seconds: patience) == 0, "stderr: \(monitor.standardError)")
     }
 
     @Test(
@@ -350,7 +353,7 @@ struct MonitorTests {
         kill(first.pid, SIGKILL)
         waitForExit(first.pid)
         #expect(
-            await monitor.waitFor(seconds: 30) { _, _ in
+            await monitor.waitFor(seconds: patience) { _, _ in
                 !Self.alerts(monitor, kind: "process_exited", pid: first.pid).isEmpty
             })
         // Like `ExecStartPre=nginx -t`: the same program, ending at once. Not a restart.
@@ -361,11 +364,11 @@ struct MonitorTests {
             kill(second.pid, SIGKILL)
             waitForExit(second.pid)
         }
-        let restarted = await monitor.waitFor(seconds: 30) { _, _ in
+        let restarted = await monitor.waitFor(seconds: patience) { _, _ in
             !Self.alerts(monitor, kind: "process_restarted", pid: second.pid).isEmpty
         }
         monitor.signal(SIGTERM)
-        #expect(await monitor.finish(seconds: 20) == 0, "stderr: \(monitor.standardError)")
+        #expect(await monitor.finish(seconds: patience) == 0, "stderr: \(monitor.standardError)")
         #expect(restarted, "alerts: \(monitor.standardOutput)")
         let restarts = monitor.jsonLines.filter { $0["kind"] as? String == "process_restarted" }
         #expect(restarts.count == 1, "\(restarts)")

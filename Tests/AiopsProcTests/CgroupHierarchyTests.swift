@@ -25,12 +25,9 @@ final class TestCgroup {
         return stat(absolute, &info) == 0 ? UInt64(info.st_ino) : 0
     }
 
-    /// rmdir, retried briefly: a cgroup stays busy for a moment after its last task is reaped.
+    /// rmdir, retried: a cgroup stays busy for a moment after its last task is reaped.
     func remove() {
-        for _ in 0..<200 {
-            if rmdir(absolute) == 0 || errno == ENOENT { return }
-            usleep(10_000)
-        }
+        if waitUntil({ rmdir(absolute) == 0 || errno == ENOENT }) { return }
         Issue.record("could not remove \(absolute): errno \(errno)")
     }
 

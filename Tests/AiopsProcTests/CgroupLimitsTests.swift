@@ -179,7 +179,8 @@ struct CgroupLimitsTests {
         let child = try LiveChild(["grow", "8", "1", "0"])
         defer {
             child.stop()
-            for _ in 0..<200 where rmdir(base + name) != 0 && errno != ENOENT { usleep(10_000) }
+            // The killed child leaves the cgroup a moment after it is reaped.
+            waitUntil { rmdir(base + name) == 0 || errno == ENOENT }
         }
         try Data("268435456\n".utf8).write(to: URL(fileURLWithPath: base + name + "/memory.limit_in_bytes"))
         try Data("\(child.pid)\n".utf8).write(to: URL(fileURLWithPath: base + name + "/cgroup.procs"))

@@ -12,19 +12,18 @@ final class LiveChild {
         pid = try spawnChild(BuildProducts.testChild, arguments)
     }
 
-    /// Polls (up to `timeout` seconds, a guard against a hang, not a speed check) until the
-    /// child's stat satisfies `condition`; returns that stat.
-    func waitForStat(timeout: Double = 20, _ condition: (ProcStat) -> Bool) -> ProcStat? {
-        let deadline = Date().addingTimeInterval(timeout)
-        repeat {
-            if let bytes = ProcFS().read("\(pid)/stat").bytes, let stat = ProcStat.parse(bytes),
-                condition(stat)
-            {
-                return stat
+    /// Polls until the child's stat satisfies `condition`; returns that stat (nil once the
+    /// failure deadline passes).
+    func waitForStat(_ condition: (ProcStat) -> Bool) -> ProcStat? {
+        var found: ProcStat?
+        waitUntil(every: 0.005) {
+            guard let bytes = ProcFS().read("\(pid)/stat").bytes, let stat = ProcStat.parse(bytes) else {
+                return false
             }
-            usleep(5_000)
-        } while Date() < deadline
-        return nil
+            found = condition(stat) ? stat : nil
+            return found != nil
+        }
+        return found
     }
 
     /// Reaps the child after it exits by itself, returning its wait status.

@@ -12,12 +12,8 @@ struct ResourceLiveTests {
     /// pid), so its limits are the child's.
     static func underPrlimit(_ options: [String], _ arguments: [String]) throws -> pid_t {
         let pid = try spawnChild("/usr/bin/prlimit", options + [BuildProducts.testChild] + arguments)
-        let deadline = Date().addingTimeInterval(10)
         let target = Array(URL(fileURLWithPath: BuildProducts.testChild).resolvingSymlinksInPath().path.utf8)
-        while Date() < deadline {
-            if ProcFS().executable(pid: pid).value == target { return pid }
-            usleep(5_000)
-        }
+        if waitUntil(every: 0.005, { ProcFS().executable(pid: pid).value == target }) { return pid }
         throw SpawnError.failed("prlimit did not exec the test child", 0)
     }
 
@@ -50,12 +46,10 @@ struct ResourceLiveTests {
         let child = try LiveChild(["listen", "0"])
         defer { child.stop() }
         var files = OpenFiles()
-        let deadline = Date().addingTimeInterval(10)
-        repeat {
+        try waitUntil {
             files = try #require(ProcFS().openFiles(pid: child.pid).value)
-            if files.sockets == 3 { break }
-            usleep(10_000)
-        } while Date() < deadline
+            return files.sockets == 3
+        }
         #expect(files.sockets == 3)
         let sockets = try #require(ProcFS().sockets(pid: child.pid, inodes: files.socketInodes).value)
         #expect(sockets.otherSockets == 0)
@@ -86,17 +80,21 @@ struct ResourceLiveTests {
 
     @Test("a child growing 8 MiB per step: sampled RSS follows; VmHWM is the peak")
     func growingChild() throws {
-        let child = try LiveChild(["grow", "8", "4", "150"])
+        // Steps half a second apart: the first sample lands before the second step even when
+        // the machine is slow to start the sampling.
+        let child = try LiveChild(["grow", "8", "4", "500"])
         defer { child.stop() }
         let key = try #require(child.waitForStat { _ in true }).key
         let sampler = ProcessResourceSampler()
         var samples: [ProcessResourceSample] = []
-        for _ in 0..<8 {
+        // A sample every 120 ms (the sampling is the subject), at least eight, until the four
+        // steps are resident.
+        waitUntil(every: 0.12) {
             if let sample = sampler.sample(key) { samples.append(sample) }
-            usleep(120_000)
+            return samples.count >= 8 && (samples.last?.status.value?.residentAnonymousBytes ?? 0) >= 32 << 20
         }
         let series = samples.compactMap(\.residentBytes)
-        #expect(series.count == 8)
+        #expect(series.count == samples.count && series.count >= 8)
         let growth = Int64(series.last!) - Int64(series.first!)
         #expect(growth >= 20 << 20, "grew \(growth) bytes")
         let last = try #require(samples.last?.status.value)
@@ -124,13 +122,11 @@ struct ResourceLiveTests {
     func descriptorCount() throws {
         let child = try LiveChild(["fds", "20", "0"])
         defer { child.stop() }
-        let deadline = Date().addingTimeInterval(10)
         var count = 0
-        repeat {
+        waitUntil {
             count = ProcFS().openFileCount(pid: child.pid).value ?? 0
-            if count == 23 { break }  // inherited descriptors closed, 20 opened
-            usleep(10_000)
-        } while Date() < deadline
+            return count == 23  // inherited descriptors closed, 20 opened
+        }
         // stdin (/dev/null), stdout, stderr, then 20 more; the oracle is ls.
         let listing = try runCommand("/bin/ls", ["/proc/\(child.pid)/fd"]).outputLines.count
         #expect(count == listing)

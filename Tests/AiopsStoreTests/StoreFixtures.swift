@@ -83,9 +83,13 @@ enum Records {
 func openStore(
     in directory: TemporaryDirectory, name: String = "history.sqlite",
     limits: HistoryLimits = HistoryLimits(),
-    clock: TestClock = TestClock()
+    clock: TestClock = TestClock(), monotonic: TestClock? = nil
 ) throws -> (store: HistoryStore, report: HistoryOpenReport) {
-    try HistoryStore.open(at: directory.file(name), limits: limits, now: clock.function)
+    guard let monotonic else {
+        return try HistoryStore.open(at: directory.file(name), limits: limits, now: clock.function)
+    }
+    return try HistoryStore.open(
+        at: directory.file(name), limits: limits, now: clock.function, monotonic: monotonic.function)
 }
 
 func fileBytes(_ path: String) -> [UInt8]? {

@@ -15,7 +15,7 @@ struct LiveJournalTests {
             #expect(try await lab.systemctl("start", "aiops-lab-crashloop.service").status == 0)
             let unit = "aiops-lab-crashloop.service"
             // Two automatic restarts (each crash is 0.3 s after start, then RestartSec=1).
-            let looped = try await lab.waitUntil(timeout: 60) {
+            let looped = try await lab.waitUntil {
                 (Int(try await lab.property(unit, "NRestarts")) ?? 0) >= 2
             }
             #expect(looped)
@@ -28,7 +28,7 @@ struct LiveJournalTests {
             var events: [ServiceEvent] = []
             var statistics = JournalReader.Statistics()
             // journald may still be flushing the last entries: wait for the final "Stopped".
-            let complete = await lab.waitUntil(timeout: 30) {
+            let complete = await lab.waitUntil {
                 events = []
                 statistics =
                     (try? reader.read(.init(unit: unit)) { entry in

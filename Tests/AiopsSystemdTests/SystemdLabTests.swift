@@ -29,7 +29,7 @@ struct SystemdLabTests {
                     ExecStart=/bin/echo hello-from-the-lab
                     """)
             #expect(try await lab.systemctl("start", "aiops-lab-hello.service").status == 0)
-            let logged = try await lab.waitUntil(timeout: 30) {
+            let logged = try await lab.waitUntil {
                 try await lab.journal(["-u", "aiops-lab-hello.service"]).contains {
                     $0["MESSAGE"] as? String == "hello-from-the-lab"
                 }

@@ -43,13 +43,8 @@ public final class RunningCommand: @unchecked Sendable {
 
     /// Waits until `condition` holds for the output so far, or `timeout` passes.
     @discardableResult
-    public func waitFor(timeout: Double = 10, _ condition: (String, String) -> Bool) -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if condition(standardOutput, standardError) { return true }
-            usleep(10_000)
-        }
-        return condition(standardOutput, standardError)
+    public func waitFor(timeout: Double = patience, _ condition: (String, String) -> Bool) -> Bool {
+        waitUntil(timeout: timeout) { condition(standardOutput, standardError) }
     }
 
     /// Like `waitFor`, but sleeps without holding a thread: an async test that waits long must
@@ -58,24 +53,18 @@ public final class RunningCommand: @unchecked Sendable {
     public func waitFor(
         seconds timeout: Double, _ condition: (String, String) -> Bool
     ) async -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if condition(standardOutput, standardError) { return true }
-            try? await Task.sleep(nanoseconds: 20_000_000)
-        }
-        return condition(standardOutput, standardError)
+        await waitUntil(timeout: timeout) { condition(standardOutput, standardError) }
     }
 
     /// Like `finish`, waiting asynchronously for the process to end.
     @discardableResult
     public func finish(seconds timeout: Double) async -> Int32 {
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline { try? await Task.sleep(nanoseconds: 20_000_000) }
+        await waitUntil(timeout: timeout) { !process.isRunning }
         return finish(timeout: 0.1)
     }
 
     /// Waits for the "tracing with …" line aiops prints on stderr once the tracer is attached.
-    public func waitUntilTracing(timeout: Double = 15) -> Bool {
+    public func waitUntilTracing(timeout: Double = patience) -> Bool {
         waitFor(timeout: timeout) { _, error in error.contains("tracing with ") }
     }
 
@@ -85,15 +74,13 @@ public final class RunningCommand: @unchecked Sendable {
 
     /// Waits for the process to end (killing it after `timeout`) and returns its exit status.
     @discardableResult
-    public func finish(timeout: Double = 15) -> Int32 {
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline { usleep(10_000) }
+    public func finish(timeout: Double = patience) -> Int32 {
+        waitUntil(timeout: timeout) { !process.isRunning }
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
         // The readers end at end of file. A child of the command that inherited the pipes keeps
-        // them open: then what arrived within 2 s is the output.
-        let readersDeadline = Date().addingTimeInterval(2)
-        while lock.withLock({ finishedReaders }) < readers.count && Date() < readersDeadline { usleep(5_000) }
+        // them open: then what arrived within 5 s is the output.
+        waitUntil(timeout: 5, every: 0.005) { lock.withLock { finishedReaders } == readers.count }
         return process.terminationReason == .uncaughtSignal
             ? 128 + process.terminationStatus : process.terminationStatus
     }

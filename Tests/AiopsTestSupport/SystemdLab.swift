@@ -229,15 +229,12 @@ public final class SystemdLab: @unchecked Sendable {
         }
     }
 
-    /// Polls `condition` every 50 ms until it holds or `timeout` passes; the last answer.
+    /// Polls `condition` every 50 ms until it holds or `timeout` passes; the last answer. In an
+    /// async test the task-sleeping version (SystemdLabAsync) is taken instead.
+    @_disfavoredOverload
     @discardableResult
-    public func waitUntil(timeout: Double = 30, _ condition: () throws -> Bool) rethrows -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if try condition() { return true }
-            usleep(50_000)
-        }
-        return try condition()
+    public func waitUntil(timeout: Double = patience, _ condition: () throws -> Bool) rethrows -> Bool {
+        try AiopsTestSupport.waitUntil(timeout: timeout, every: 0.05, condition)
     }
 
     /// Halts the container (SIGTERM to nspawn: a clean shutdown in a fraction of a second; SIGKILL

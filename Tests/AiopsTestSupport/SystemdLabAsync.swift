@@ -82,14 +82,9 @@ extension SystemdLab {
     /// the kernel tests that trace every process on the machine have to digest them.
     @discardableResult
     public func waitUntil(
-        timeout: Double = 30, interval: Double = 0.2, _ condition: () async throws -> Bool
+        timeout: Double = patience, interval: Double = 0.2, _ condition: () async throws -> Bool
     ) async rethrows -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if try await condition() { return true }
-            try? await Task.sleep(nanoseconds: UInt64(interval * 1e9))
-        }
-        return try await condition()
+        try await AiopsTestSupport.waitUntil(timeout: timeout, every: interval, condition)
     }
 }
 

@@ -4,6 +4,7 @@ import AiopsTestSupport
 import AiopsTrace
 import Foundation
 import Synchronization
+import Testing
 
 /// Drains a real source the way `aiops trace` does — through a process table seeded from /proc —
 /// and keeps every event, so a test can wait for the events of its own children.
@@ -50,17 +51,26 @@ final class EventCollector: Sendable {
     }
 
     /// Waits until `predicate` holds over the events so far; false after `timeout` seconds.
-    func waitUntil(timeout: Double = 10, _ predicate: ([LifecycleEvent]) -> Bool) async -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if predicate(events) { return true }
-            try? await Task.sleep(nanoseconds: 10_000_000)
+    func waitUntil(timeout: Double = patience, _ predicate: ([LifecycleEvent]) -> Bool) async -> Bool {
+        await AiopsTestSupport.waitUntil(timeout: timeout, every: 0.01) { predicate(events) }
+    }
+
+    /// Returns once the source has delivered everything it saw before the call, so a test can
+    /// assert that something did *not* arrive (a second exit) without sleeping for it. A marker
+    /// child starts after those events: the connector's socket and the ring buffer deliver in
+    /// order, and a poller's scan that finds the marker began after them.
+    func drain() async throws {
+        let marker = try startChild(BuildProducts.testChild, ["sleep", "600"])
+        defer {
+            kill(marker.pid, SIGKILL)
+            waitForExit(marker.pid)
         }
-        return predicate(events)
+        let seen = await waitUntil { _ in !self.events(of: marker).isEmpty }
+        if !seen { Issue.record("the source never reported the marker child \(marker)") }
     }
 
     /// The exit event of `child`, waiting for it to arrive.
-    func exit(of child: Child, timeout: Double = 10) async -> (LifecycleEvent, ExitDetails)? {
+    func exit(of child: Child, timeout: Double = patience) async -> (LifecycleEvent, ExitDetails)? {
         _ = await waitUntil(timeout: timeout) { events in events.contains { $0.isExit(of: child) } }
         guard let event = events.first(where: { $0.isExit(of: child) }),
             case .exit(let details) = event.payload

@@ -13,7 +13,7 @@ struct ExitsnoopOracleTests {
         try mountTracefs()  // exitsnoop attaches classic tracepoints, which need tracefs
         let exitsnoop = try RunningCommand("/usr/bin/stdbuf", ["-oL", "/usr/sbin/exitsnoop"])
         #expect(
-            exitsnoop.waitFor(timeout: 20) { output, _ in output.contains("PCOMM") },
+            exitsnoop.waitFor { output, _ in output.contains("PCOMM") },
             "exitsnoop did not start")
         let collector = EventCollector(try TestSources.bpf())
 
@@ -25,12 +25,12 @@ struct ExitsnoopOracleTests {
             children.append(try runTestChild(arguments, in: directory))
         }
         let victim = try startChild(BuildProducts.testChild, ["sleep", "600"], in: directory.path)
-        try await Task.sleep(nanoseconds: 50_000_000)
+        waitUntilAsleep(victim.pid)
         try runTestChild(["kill", String(victim.pid), "9"], in: directory)
         children.append((victim, waitForExit(victim.pid)))
 
         for child in children { _ = await collector.exit(of: child.child) }
-        _ = exitsnoop.waitFor(timeout: 5) { output, _ in
+        _ = exitsnoop.waitFor { output, _ in
             children.allSatisfy { child in output.contains(" \(child.child.pid) ") }
         }
         // Its lines are flushed one by one (stdbuf -oL); it may have inherited a blocked SIGINT

@@ -16,7 +16,7 @@ struct ConnectorSourceTests {
         let (exited, _) = try runTestChild(["exit", "3"], in: directory)
         let (crashed, _) = try runTestChild(["segv", "core"], in: directory)
         let victim = try startChild(BuildProducts.testChild, ["sleep", "600"], in: directory.path)
-        try await Task.sleep(nanoseconds: 100_000_000)
+        waitUntilAsleep(victim.pid)
         let (killer, _) = try runTestChild(["kill", String(victim.pid), String(SIGKILL)], in: directory)
         waitForExit(victim.pid)
 
@@ -55,7 +55,7 @@ struct ConnectorSourceTests {
         let (child, status) = try runTestChild(["thread-last", "5"])
         #expect(status == 5 << 8)
         let exit = try #require(await collector.exit(of: child))
-        try await Task.sleep(nanoseconds: 200_000_000)
+        try await collector.drain()  // a second exit, if there were one, has arrived
         await collector.stop()
         #expect(exit.1.status == .exited(5))
         #expect(collector.events(of: child).filter { $0.isExit(of: child) }.count == 1)
@@ -108,10 +108,9 @@ struct PollSourceTests {
     func lingeringProcess() async throws {
         let collector = EventCollector(TestSources.poll(intervalMilliseconds: 50))
         let child = try startChild(BuildProducts.testChild, ["linger", "400", "4"])
-        // Leave it a zombie long enough for a scan to read its status.
-        try await Task.sleep(nanoseconds: 700_000_000)
-        waitForExit(child.pid)
+        // Left a zombie until a scan has read its status: the exit arrives before the reaping.
         let exit = try #require(await collector.exit(of: child))
+        waitForExit(child.pid)
         await collector.stop()
         #expect(exit.0.source == .procPoll)
         #expect(exit.1.status == .exited(4))
@@ -139,10 +138,11 @@ struct PollThreadTests {
     func mainThreadFirst() async throws {
         let collector = EventCollector(TestSources.poll(intervalMilliseconds: 30))
         let child = try startChild(BuildProducts.testChild, ["thread-last", "5"])
-        // Leave the finished process a zombie for a few scans, then reap it.
-        try await Task.sleep(nanoseconds: 600_000_000)
+        // The finished process stays a zombie until a scan has reported its exit; then it is
+        // reaped, and a scan after that must not make up a second one.
+        _ = await collector.exit(of: child)
         #expect(waitForExit(child.pid) == 5 << 8)
-        try await Task.sleep(nanoseconds: 100_000_000)
+        try await collector.drain()
         await collector.stop()
         let exits = collector.events(of: child).filter { $0.isExit(of: child) }
         #expect(exits.count == 1)
@@ -155,20 +155,28 @@ struct PollThreadTests {
     func renameIsNotExec() async throws {
         let collector = EventCollector(TestSources.poll(intervalMilliseconds: 30))
         // Renames itself only once the poller has seen its exec (the go file appears), so that a
-        // scan stalled by a loaded machine cannot merge the exec and the rename into one change.
-        let go = FileManager.default.temporaryDirectory.appendingPathComponent("aiops-rename-\(UUID())")
-        defer { try? FileManager.default.removeItem(at: go) }
+        // scan stalled by a loaded machine cannot merge the exec and the rename into one change;
+        // and exits only once a scan has seen the new name (the done file appears). The child's
+        // sleeps are its polls for those files.
+        let directory = TemporaryDirectory()
+        let go = directory.file("go")
+        let renamed = directory.file("renamed")
+        let done = directory.file("done")
         let script = """
             import ctypes, os, sys, time
             while not os.path.exists(sys.argv[1]): time.sleep(0.02)
-            ctypes.CDLL(None).prctl(15, b'renamed', 0, 0, 0); time.sleep(0.5)
+            ctypes.CDLL(None).prctl(15, b'renamed', 0, 0, 0); open(sys.argv[2], 'w').close()
+            while not os.path.exists(sys.argv[3]): time.sleep(0.02)
             """
-        let child = try startChild("/usr/bin/python3", ["-c", script, go.path])
+        let child = try startChild("/usr/bin/python3", ["-c", script, go, renamed, done])
         let execSeen = await collector.waitUntil { _ in
             collector.events(of: child).contains { $0.exec != nil && $0.process.comm == "python3" }
         }
         #expect(execSeen)
-        #expect(FileManager.default.createFile(atPath: go.path, contents: nil))
+        #expect(FileManager.default.createFile(atPath: go, contents: nil))
+        #expect(await waitUntil { FileManager.default.fileExists(atPath: renamed) })
+        try await collector.drain()  // a scan after the rename
+        #expect(FileManager.default.createFile(atPath: done, contents: nil))
         _ = await collector.exit(of: child)
         waitForExit(child.pid)
         await collector.stop()
@@ -186,14 +194,21 @@ struct ConnectorSubscriptionRaceTests {
     @Test("a process creating and joining threads while the connector subscribes exits once, with its status")
     func churnDuringSubscription() async throws {
         let child = try startChild(BuildProducts.testChild, ["churn", "9"])
-        try await Task.sleep(nanoseconds: 200_000_000)
+        // Churning: a second thread is seen.
+        #expect(
+            await waitUntil(every: 0.001) {
+                ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(child.pid)/task"))?.count ?? 0)
+                    > 1
+            })
         // Subscribed (and counted) while thousands of threads come and go.
         let collector = EventCollector(try TestSources.connector())
+        // The subject: the churn goes on for a while with the subscription in place, so thread
+        // events race the connector's bookkeeping. Any length does; a slow machine churns less.
         try await Task.sleep(nanoseconds: 300_000_000)
         kill(child.pid, SIGUSR1)
         #expect(waitForExit(child.pid) == 9 << 8)
         let exit = try #require(await collector.exit(of: child))
-        try await Task.sleep(nanoseconds: 200_000_000)
+        try await collector.drain()  // a second exit, if there were one, has arrived
         await collector.stop()
         let statistics = collector.source.statistics()
         #expect(exit.1.status == .exited(9), "source: \(exit.0.source), \(statistics)")

@@ -36,7 +36,7 @@ struct LossAccountingTests {
         let collector = EventCollector(try TestSources.bpf())
         let children = 2000
         let (storm, _) = try runTestChild(["spawn", String(children)])
-        _ = await collector.waitUntil(timeout: 10) { events in events.contains { $0.isExit(of: storm) } }
+        _ = await collector.waitUntil { events in events.contains { $0.isExit(of: storm) } }
         await collector.stop()
         let statistics = collector.source.statistics()
         let exits = Set(collector.exitsOfChildren(of: storm))
@@ -52,7 +52,9 @@ struct LossAccountingTests {
         let source = try BPFLifecycleSource(configuration: configuration)
         let collector = EventCollector(source, slowConsumerMicroseconds: 200_000)
         let (storm, _) = try runTestChild(["spawn", "1500"])
-        try await Task.sleep(nanoseconds: 300_000_000)
+        // The reader keeps polling while the consumer sleeps on its first batches: wait for the
+        // queue to overflow.
+        #expect(await waitUntil { source.statistics().streamDropped > 0 })
         await collector.stop()
         let statistics = source.statistics()
         #expect(statistics.streamDropped > 0)
