@@ -145,7 +145,8 @@ struct FallbackEnvironmentTests {
         #expect(result.status == 0, "stderr: \(result.standardError)")
         let report = try #require(
             try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
-        let expected = try root ? "bpf" : (nobodyMaySubscribeToProcConnector() ? "proc-connector" : "proc-poll")
+        let expected =
+            try root ? "bpf" : (nobodyMaySubscribeToProcConnector() ? "proc-connector" : "proc-poll")
         #expect(report["trace_backend"] as? String == expected)
         let checks = try #require(report["checks"] as? [[String: Any]])
         #expect(checks.contains { $0["name"] as? String == "PID 1" })

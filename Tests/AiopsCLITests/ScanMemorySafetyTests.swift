@@ -20,10 +20,12 @@ struct ScanMemorySafetyTests {
     func scansReadNothingOutOfBounds() throws {
         let valgrind = "/usr/bin/valgrind"
         try #require(
-            FileManager.default.isExecutableFile(atPath: valgrind), "valgrind is not installed (.ci/run installs it)")
+            FileManager.default.isExecutableFile(atPath: valgrind),
+            "valgrind is not installed (.ci/run installs it)")
         let release = BuildProducts.releaseAiops
         try #require(
-            FileManager.default.isExecutableFile(atPath: release), "no release build at \(release): run `make build`")
+            FileManager.default.isExecutableFile(atPath: release),
+            "no release build at \(release): run `make build`")
         let directory = TemporaryDirectory()
         let stripped = directory.file("aiops")
         let strip = try runCommand("/usr/bin/strip", ["-o", stripped, release])
@@ -34,23 +36,35 @@ struct ScanMemorySafetyTests {
 
         let commands: [[String]] = [
             ["collect", "processes", "--json"],
-            ["analyze", "process", "--pid", String(crowd.leader), "--resources", "--duration", "1s", "--json"],
+            [
+                "analyze", "process", "--pid", String(crowd.leader), "--resources", "--duration", "1s",
+                "--json",
+            ],
             ["doctor", "--json"],
-            ["monitor", "processes", "--critical", String(crowd.leader), "--backend", "poll", "--duration", "2s",
-             "--no-history", "--json"],
+            [
+                "monitor", "processes", "--critical", String(crowd.leader), "--backend", "poll", "--duration",
+                "2s",
+                "--no-history", "--json",
+            ],
         ]
         for command in commands {
             let result = try runCommand(
                 valgrind,
-                ["--error-exitcode=99", "--undef-value-errors=no", "--leak-check=no", "-q", stripped] + command,
+                ["--error-exitcode=99", "--undef-value-errors=no", "--leak-check=no", "-q", stripped]
+                    + command,
                 timeout: 900)
-            #expect(result.status != 99, "\(command.joined(separator: " ")): valgrind found errors:\n\(result.standardError)")
-            #expect(result.status == 0, "\(command.joined(separator: " ")) exited \(result.status): \(result.standardError)")
+            #expect(
+                result.status != 99,
+                "\(command.joined(separator: " ")): valgrind found errors:\n\(result.standardError)")
+            #expect(
+                result.status == 0,
+                "\(command.joined(separator: " ")) exited \(result.status): \(result.standardError)")
             #expect(!result.standardError.contains("Invalid read"), "\(result.standardError)")
             if command.first == "collect" {
                 // The scan really saw the crowd: otherwise this test would prove nothing.
                 let report = try #require(
-                    try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
+                    try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any]
+                )
                 let processes = try #require(report["processes"] as? [[String: Any]])
                 #expect(processes.count > Self.processCount)
             }

@@ -77,7 +77,8 @@ enum FileSystem {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o640)
         guard descriptor >= 0 else {
             let error = errno
-            throw HistoryStoreError("cannot create \(path): \(ErrnoText.message(error))", kind: kind(of: error))
+            throw HistoryStoreError(
+                "cannot create \(path): \(ErrnoText.message(error))", kind: kind(of: error))
         }
         fchmod(descriptor, 0o640)
         close(descriptor)

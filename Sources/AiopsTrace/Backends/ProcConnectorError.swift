@@ -1,4 +1,5 @@
 import AiopsPlatform
+
 /// Why subscribing to the proc connector failed. It states what happened; the hint and the exit
 /// code are the CLI's to choose.
 public struct ProcConnectorError: Error, Sendable, CustomStringConvertible {
