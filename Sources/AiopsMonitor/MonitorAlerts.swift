@@ -46,6 +46,23 @@ enum MonitorAlerts {
             ])
     }
 
+    static func forkStormEnded(
+        _ storm: ForkStorm, comm: UntrustedText, unit: String?, clock: WallClock, at now: BootInstant
+    ) -> Alert {
+        let subject = "\(comm.terminalSafe) (pid \(storm.parent.pid))"
+        let duration: Double
+        if case .ended(let seconds) = storm.phase { duration = seconds } else { duration = 0 }
+        return Alert(
+            kind: .forkStormEnded, severity: .info, unixNanoseconds: clock.unixNanoseconds(now),
+            subject: subject, pid: storm.parent.pid, unit: unit,
+            summary: "\(subject): fork storm over, \(storm.summary)",
+            facts: [
+                .init("comm", .text(comm.lossyString)), .init("peak_rate_per_s", .number(storm.rate)),
+                .init("forks", .integer(Int64(storm.forks))), .init("duration_s", .number(duration)),
+                .init("baseline_per_s", .number(storm.baselineRate)),
+            ])
+    }
+
     static func zombies(
         _ accumulation: ZombieAccumulation, comms: [Int32: UntrustedText], clock: WallClock,
         at now: BootInstant

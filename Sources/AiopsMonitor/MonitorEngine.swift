@@ -326,6 +326,11 @@ public final class MonitorEngine {
                 forker?.comm ?? statReader.snapshot(pid: storm.parent.pid, includeArgv: false)?.stat.comm
                 ?? UntrustedText(bytes: [])
             let unit = forker.flatMap { units.unit(of: $0) } ?? units.unit(pid: storm.parent.pid)
+            guard storm.phase == .started else {
+                output.alerts.append(
+                    MonitorAlerts.forkStormEnded(storm, comm: comm, unit: unit, clock: clock, at: now))
+                continue
+            }
             output.forkStorms.append(
                 ForkStormRecord(
                     unixNanoseconds: clock.unixNanoseconds(now), parentPID: storm.parent.pid,

@@ -13,6 +13,9 @@ public struct Alert: Hashable, Sendable {
         case resourceLeak = "resource_leak"
         case zombieAccumulation = "zombie_accumulation"
         case forkStorm = "fork_storm"
+        /// A fork storm is over: its duration, peak rate and total. A kind of its own so it is
+        /// never held back as a repeat of the storm's start.
+        case forkStormEnded = "fork_storm_ended"
         /// The monitor itself has a problem the operator must know about (history unwritable…).
         case monitorProblem = "monitor_problem"
     }
