@@ -46,7 +46,8 @@ let package = Package(
         ),
         // The system SQLite (Debian: libsqlite3-dev), through a shim header; only AiopsStore uses it.
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
-        // The monitoring daemon's history: embedded SQLite, bounded by age and size, self-healing.
+        // The monitoring daemon's history: embedded SQLite, bounded by age and size; a damaged history
+        // of its own is set aside, anything else at the path is refused and left untouched.
         .target(
             name: "AiopsStore", dependencies: ["AiopsCore", "AiopsPlatform", "CSQLite"],
             exclude: ["README.md"]),

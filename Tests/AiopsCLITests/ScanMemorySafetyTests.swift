@@ -17,7 +17,7 @@ struct ScanMemorySafetyTests {
     static let processCount = 2_500
 
     @Test("collect, analyze process, doctor and the polling monitor read no byte out of bounds")
-    func scansReadNothingOutOfBounds() throws {
+    func scansReadNothingOutOfBounds() async throws {
         let valgrind = "/usr/bin/valgrind"
         try #require(
             FileManager.default.isExecutableFile(atPath: valgrind),
@@ -28,10 +28,10 @@ struct ScanMemorySafetyTests {
             "no release build at \(release): run `make build`")
         let directory = TemporaryDirectory()
         let stripped = directory.file("aiops")
-        let strip = try runCommand("/usr/bin/strip", ["-o", stripped, release])
+        let strip = try await runCommand("/usr/bin/strip", ["-o", stripped, release])
         try #require(strip.status == 0, "strip: \(strip.standardError)")
 
-        let crowd = try ProcessCrowd(count: Self.processCount, directory: directory)
+        let crowd = try await ProcessCrowd.start(count: Self.processCount, directory: directory)
         defer { crowd.end() }
 
         let commands: [[String]] = [
@@ -48,7 +48,9 @@ struct ScanMemorySafetyTests {
             ],
         ]
         for command in commands {
-            let result = try runCommand(
+            // Off the test pool (async runCommand): a valgrind run takes minutes, and the pool's
+            // two threads are what the other suites' event consumers run on.
+            let result = try await runCommand(
                 valgrind,
                 ["--error-exitcode=99", "--undef-value-errors=no", "--leak-check=no", "-q", stripped]
                     + command,
@@ -77,29 +79,37 @@ struct ScanMemorySafetyTests {
 private struct ProcessCrowd {
     let leader: pid_t
 
-    init(count: Int, directory: TemporaryDirectory) throws {
+    static func start(count: Int, directory: TemporaryDirectory) async throws -> ProcessCrowd {
         let ready = directory.file("ready")
+        // The crowd never outlives the test: each child dies with the leader (PR_SET_PDEATHSIG,
+        // the leader is single-threaded), and the leader leaves once the test process is gone
+        // (its parent changes), even if the test crashed before `end()`.
         let script = """
-            import os, signal
+            import ctypes, os, signal, time
+            libc = ctypes.CDLL(None)
             os.setpgrp()
+            parent = os.getppid()
             for _ in range(\(count)):
                 if os.fork() == 0:
+                    libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
                     signal.pause()
                     os._exit(0)
             open('\(ready)', 'w').write('ready')
-            signal.pause()
+            while os.getppid() == parent:
+                time.sleep(1)
             """
-        leader = try spawnChild("/usr/bin/python3", ["-c", script])
+        let crowd = ProcessCrowd(leader: try spawnChild("/usr/bin/python3", ["-c", script]))
         // Forking thousands of children takes a while on a loaded machine: wait for the word,
-        // not for a time. The deadline only decides when to give up.
-        let deadline = Date().addingTimeInterval(600)
-        while (try? String(contentsOfFile: ready, encoding: .utf8)) != "ready" {
-            guard Date() < deadline, kill(leader, 0) == 0 else {
-                end()
-                throw CrowdFailure(description: "python3 did not fork \(count) children")
-            }
-            usleep(50_000)
+        // not for a time (the deadline only decides when to give up).
+        let leader = crowd.leader
+        let forked = await waitUntil(timeout: 10 * patience, every: 0.05) {
+            (try? String(contentsOfFile: ready, encoding: .utf8)) == "ready" || kill(leader, 0) != 0
         }
+        guard forked, kill(leader, 0) == 0 else {
+            crowd.end()
+            throw CrowdFailure(description: "python3 did not fork \(count) children")
+        }
+        return crowd
     }
 
     func end() {

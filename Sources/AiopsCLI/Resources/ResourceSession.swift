@@ -20,7 +20,7 @@ final class ResourceSession {
     }
 
     func run() throws(AiopsError) {
-        let (target, note) = try ResourceTarget.resolve(
+        let (target, note) = try ProcessTarget.analysis.resolve(
             pid: options.pid, reader: ProcessSnapshotReader(procfs: procfs))
         let key = target.key
         let sampler = ProcessResourceSampler(procfs: procfs)

@@ -25,7 +25,7 @@ final class TraceSession {
     init(options: TraceOptions) throws(AiopsError) {
         self.options = options
         if let pid = options.pid {
-            let (process, note) = try TraceTargets.process(pid: pid, reader: reader)
+            let (process, note) = try ProcessTarget.trace.resolve(pid: pid, reader: reader)
             root = process
             if let note { notes.append(note) }
         }
