@@ -264,6 +264,28 @@ struct MonitorTests {
         _ = try HistoryReader.open(at: path)
     }
 
+    @Test("--daemon as a user who may not write its log: exit 77, the path named, nothing started")
+    func daemonLogNotWritable() async throws {
+        let directory = TemporaryDirectory()
+        chmod(directory.path, 0o755)  // nobody may enter, not write
+        let logFile = directory.file("logs/monitor.log")
+        let result = try await runCommand(
+            "/usr/bin/setpriv",
+            [
+                "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all", "--bounding-set=-all",
+                BuildProducts.aiopsForAnyUser, "monitor", "processes", "--daemon", "--critical", "1",
+                "--no-history",
+                "--log-file", logFile, "--pid-file", "/tmp/aiops-nobody-\(getpid()).pid", "--backend", "poll",
+            ], timeout: 60)
+        #expect(result.status == 77, "stderr: \(result.standardError)")
+        #expect(
+            result.standardError.contains(
+                "cannot create the log directory \(directory.file("logs")): Permission denied"),
+            "\(result.standardError)")
+        #expect(!result.standardError.contains("running in the background"))
+        #expect(!FileManager.default.fileExists(atPath: directory.file("logs")))
+    }
+
     @Test(
         "--daemon: backgrounds with a pid file, refuses a second copy, SIGTERM removes the file within seconds"
     )
@@ -289,6 +311,7 @@ struct MonitorTests {
         #expect(
             second.standardError.contains("another monitor is running (pid \(pid)"), "\(second.standardError)"
         )
+        #expect(!second.standardError.contains("aiops: aiops:"), "\(second.standardError)")
 
         kill(pid, SIGTERM)
         #expect(

@@ -114,7 +114,10 @@ struct MonitorProcessesCommand: AsyncParsableCommand {
             let monitor = try MonitorDaemon(options: options)
             try await monitor.run()
         } catch {
-            if let fd = options.readyDescriptor { Detach.report(error.message, on: fd) }
+            // The message and its hint: the parent prints them as its own.
+            if let fd = options.readyDescriptor {
+                Detach.report(error.message + (error.hint.map { "\n  hint: \($0)" } ?? ""), on: fd)
+            }
             throw error
         }
     }

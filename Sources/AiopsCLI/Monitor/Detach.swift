@@ -25,8 +25,7 @@ enum Detach {
         let (readEnd, writeEnd) = (pipeEnds[0], pipeEnds[1])
         _ = fcntl(readEnd, F_SETFD, FD_CLOEXEC)
         _ = fcntl(writeEnd, F_SETFD, FD_CLOEXEC)
-        let logDirectory = String(logFile[..<(logFile.lastIndex(of: "/") ?? logFile.startIndex)])
-        if !logDirectory.isEmpty { mkdir(logDirectory, 0o750) }
+        try prepareLog(logFile)
 
         let arguments = CommandLine.arguments
         var environment = ProcessEnvironment.current.filter { !$0.hasPrefix(readyDescriptorVariable + "=") }
@@ -61,9 +60,29 @@ enum Detach {
         var status: Int32 = 0
         waitpid(pid, &status, 0)
         let code = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 70
+        // The daemon's own words (its message, and its hint on the next line), said once.
         let message = word.isEmpty ? "the background monitor exited at start (see \(logFile))" : word
-        printError("aiops: \(message)")
+        printError(message)
         exit(code == 0 ? 70 : code)
+    }
+
+    /// Creates the log's directory (0750) and opens the log once, here, so that a path the user
+    /// may not write is named with its reason and exit 77, not found later by the spawn as a
+    /// bare errno.
+    private static func prepareLog(_ logFile: String) throws(AiopsError) {
+        func failure(_ what: String, _ error: Int32) -> AiopsError {
+            AiopsError(
+                error == EACCES || error == EPERM || error == EROFS ? .noPermission : .failure,
+                "cannot \(what): \(ErrnoText.message(error))",
+                hint: "run as root, or name a log this user may write with --log-file")
+        }
+        let directory = String(logFile[..<(logFile.lastIndex(of: "/") ?? logFile.startIndex)])
+        if !directory.isEmpty, mkdir(directory, 0o750) != 0, errno != EEXIST {
+            throw failure("create the log directory \(directory)", errno)
+        }
+        let fd = open(logFile, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o640)
+        guard fd >= 0 else { throw failure("open the daemon's log \(logFile)", errno) }
+        close(fd)
     }
 
     private static func readAll(_ fd: Int32) -> String {
