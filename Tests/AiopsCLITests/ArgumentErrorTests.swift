@@ -12,7 +12,8 @@ struct ArgumentErrorTests {
         ["--pid", "4294967296"], ["--pid", "abc"], ["--events", "exec,bogus"], ["--backend", "ebpf"],
         ["--unit", "nginx; rm -rf /"], ["--unit", "$(id)"], ["--unit", "../../etc/passwd"], ["--unit", "-h"],
         ["--unit", String(repeating: "a", count: 300)], ["--ring-size", "3M"], ["--ring-size", "1K"],
-        ["--comm", ""], ["--no-such-option"], ["--poll-interval", "0"],
+        ["--comm", ""], ["--no-such-option"], ["--poll-interval", "0"], ["--duration", " 1s"],
+        ["--duration", "1s "],
     ]
 
     @Test("usage errors exit 2 with a message naming the problem", arguments: usageErrors)

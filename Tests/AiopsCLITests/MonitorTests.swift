@@ -415,6 +415,9 @@ struct MonitorTests {
             (["--interval", "0"], "--interval"), (["--interval", "500ms"], "at least 1s"),
             (["--foreground"], "--foreground goes with --daemon"),
             (["--config", config], "bad.conf:1: interval"), (["--webhook", "ftp://x"], "webhook"),
+            (["--critical", ""], "names no process"), (["--critical", " , "], "names no process"),
+            (["--duration", " 1s"], "spaces around it"), (["--alert-file", ""], "empty path"),
+            (["--alert-file", directory.path], "is a directory"),
         ] {
             let result = try await runCommand(
                 BuildProducts.aiops, ["monitor", "processes", "--no-history"] + arguments)

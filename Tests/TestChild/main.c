@@ -15,7 +15,7 @@
  *   linger MS N          live MS milliseconds, then exit(N)
  *   rename HEX MS        set comm to the bytes HEX (prctl PR_SET_NAME), live MS ms, exit 0
  *   spin MS              burn CPU for MS milliseconds, exit 0
- *   churn N              create and join threads until SIGUSR1, then exit(N) (70 after 300 s)
+ *   churn N              create and join threads until SIGUSR1 (comm "churning" after the first), then exit(N) (70 after 300 s)
  *   grow MB STEPS MS     STEPS times: allocate MB MiB and touch every page, wait MS ms; then
  *                        sleep until killed (resident memory grows by MB MiB per step)
  *   fds N MS             close inherited descriptors above 2; N times: open /dev/null, wait
@@ -253,10 +253,17 @@ int main(int argc, char **argv)
 		sigprocmask(SIG_UNBLOCK, &usr1, NULL);
 		/* A test that never signals fails on exit 70 after five minutes instead of hanging. */
 		time_t deadline = time(NULL) + 300;
+		int marked = 0;
 		while (!usr1_received) {
 			pthread_t worker;
 			if (pthread_create(&worker, NULL, do_nothing, NULL) == 0)
 				pthread_join(worker, NULL);
+			/* After the first thread, the main thread names itself: a test can wait for
+			 * "churning" in /proc/PID/comm instead of hoping to catch a short-lived thread. */
+			if (!marked) {
+				prctl(PR_SET_NAME, "churning", 0, 0, 0);
+				marked = 1;
+			}
 			if (time(NULL) > deadline)
 				return 70;
 		}

@@ -129,9 +129,15 @@ struct MonitorProcessesCommand: AsyncParsableCommand {
             $0.hasPrefix("/") ? $0 : FileManager.default.currentDirectoryPath + "/" + $0
         }
         for entry in critical {
-            do { options.overrides.critical += try CriticalTarget.parseList(entry) } catch {
+            let targets: [CriticalTarget]
+            do { targets = try CriticalTarget.parseList(entry) } catch {
                 throw ValidationError("--critical: \(error)")
             }
+            // `--critical ''` (an unset variable in a script) would watch nothing, silently.
+            guard !targets.isEmpty else {
+                throw ValidationError("--critical: '\(entry)' names no process, pid or unit")
+            }
+            options.overrides.critical += targets
         }
         if let interval {
             let text = interval.allSatisfy(\.isNumber) ? interval + "s" : interval
@@ -147,6 +153,11 @@ struct MonitorProcessesCommand: AsyncParsableCommand {
             throw ValidationError("--history and --no-history conflict")
         }
         options.overrides.noHistory = noHistory
+        if let alertFile {
+            guard !alertFile.isEmpty else {
+                throw ValidationError("--alert-file: an empty path names no file")
+            }
+        }
         options.overrides.alertFile = alertFile
         options.overrides.webhook = webhook
         options.overrides.alertCommand = alertCommand

@@ -104,6 +104,10 @@ struct TraceCommand: AsyncParsableCommand {
 }
 
 func parseDuration(_ text: String, option: String) throws -> UInt64 {
+    // A command-line value is taken as typed: ' 1s' is a quoting mistake, not a duration.
+    guard text.first?.isWhitespace != true, text.last?.isWhitespace != true else {
+        throw ValidationError("\(option): '\(text)' has spaces around it")
+    }
     do { return try DurationText.parseNanoseconds(text) } catch {
         throw ValidationError("\(option): \(error)")
     }

@@ -70,16 +70,27 @@ public enum ProcessCSV {
         ]
         for row in rows {
             let fields = [
-                row.user, String(row.sample.pid), String(row.sample.stat.ppid),
+                inert(row.user), String(row.sample.pid), String(row.sample.stat.ppid),
                 PsColumns.percent(fromPermille: row.cpuPermille),
                 PsColumns.percent(fromPermille: row.memoryPermille),
                 String(row.virtualKiB), String(row.residentKiB), row.tty, row.stat, row.start, row.cpuTime,
-                String(row.sample.stat.threads), row.sample.unit ?? "",
-                ProcessTableLayout.commandText(row.sample),
+                String(row.sample.stat.threads), inert(row.sample.unit ?? ""),
+                inert(ProcessTableLayout.commandText(row.sample)),
             ]
             lines.append(fields.map(quote).joined(separator: ","))
         }
         return lines
+    }
+
+    /// Text a process chose (its command line, its unit's name, a user name): a spreadsheet
+    /// opening the CSV runs a cell that begins with = + - @ (or a tab or carriage return before
+    /// one) as a formula, e.g. `=cmd|' /C calc'!A0`. A leading apostrophe makes it text, as
+    /// OWASP advises; the numeric columns are ours and stay numbers.
+    static func inert(_ field: String) -> String {
+        guard let first = field.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) else {
+            return field
+        }
+        return "'" + field
     }
 
     static func quote(_ field: String) -> String {
